@@ -1,0 +1,48 @@
+"""Named errors whose docstring is the message; the CLI prints ``Error: ...`` and exits 1."""
+
+from __future__ import annotations
+
+
+class NewsigError(Exception):
+    """newsig failed"""
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.detail = detail
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        base = (self.__doc__ or "").strip().splitlines()[0]
+        return f"{base}: {self.detail}" if self.detail else base
+
+
+class EmptyText(NewsigError):
+    """The article text is empty"""
+
+
+class BadInput(NewsigError):
+    """Input could not be read"""
+
+
+class BadDate(NewsigError):
+    """Not a valid date (use YYYY-MM-DD or an ISO datetime)"""
+
+
+class ModelMissing(NewsigError):
+    """The sentiment model is missing or corrupt (restore models/ with `git checkout models/` or retrain with `newsig model train`)"""
+
+
+class UniverseError(NewsigError):
+    """Ticker universe error"""
+
+
+class DatabaseError(NewsigError):
+    """Database error"""
+
+
+class MarketDataError(NewsigError):
+    """Market data error"""
+
+
+class OfflineError(NewsigError):
+    """No network: this command downloads data and needs to be online"""
