@@ -2,7 +2,7 @@
 
 ``en_core_web_sm`` plus our components, in flow order::
 
-    newsig_tickers -> newsig_dates -> newsig_numbers -> newsig_quotes
+    newsig_paragraphs (before the parser) -> newsig_tickers -> newsig_dates -> newsig_numbers -> newsig_quotes
     -> newsig_sectors -> newsig_events -> newsig_sentiment
 
 ``analyze_articles`` batches with ``nlp.pipe(as_tuples=True)`` so each
@@ -22,6 +22,7 @@ from .records import Article, ArticleResult, normalise_text
 
 # (factory name, module that registers it); a component whose module is absent is skipped.
 COMPONENTS: list[tuple[str, str]] = [
+    ("newsig_paragraphs", "analyzer.components.dates"),
     ("newsig_tickers", "analyzer.components.tickers"),
     ("newsig_dates", "analyzer.components.dates"),
     ("newsig_numbers", "analyzer.components.numbers"),
@@ -59,7 +60,7 @@ def build_nlp(sentiment: bool = True, universe: bool = True):
         if name == "newsig_tickers" and not universe:
             continue
         if _available(module):
-            nlp.add_pipe(name)
+            nlp.add_pipe(name, before="parser") if name == "newsig_paragraphs" else nlp.add_pipe(name)
     return nlp
 
 

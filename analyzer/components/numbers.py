@@ -1,0 +1,448 @@
+"""Price moves and other stated figures, tied to the entity they are about.
+
+Every percentage and money amount in the text is classified from its context:
+
+* a *move* — a price change ("fell 3.67%", "a drop of 12.59%", "(-7.05%)")
+  or a price ("finished trading at 49,650 won"), signed by the text's meaning;
+* a *metric* — any other figure about an entity or sector ("borrowing balance
+  ratio was 15.15%", "foreign ownership climbed to 54.30%", "revenue of $5.2
+  billion"), named from the noun phrase that carries it.
+
+The entity comes from the sentence's structure: a parenthesis right after the
+name, a possessive, the subject of the verb that governs the number, the
+nearest organisation before it, or (for "the stock", "shares") the company the
+text was just talking about. Output: ``Doc._.moves`` and ``Doc._.metrics``
+(lists of :class:`analyzer.records.Move` / :class:`~analyzer.records.Metric`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..records import Metric, Move
+from . import dates  # noqa: F401  (registers the date extensions this reads)
+
+for _ext in ("moves", "metrics"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
+if not Span.has_extension("listing"):
+    Span.set_extension("listing", default=None)
+
+WORDS = json.loads(resources.files("analyzer.data").joinpath("quantity_words.json").read_text())
+DOWN = set(WORDS["down_words"])
+UP = set(WORDS["up_words"])
+CLOSE = set(WORDS["close_words"])
+METRIC_NOUNS = set(WORDS["metric_nouns"])
+MOVE_SUBJECTS = set(WORDS["move_subjects"])
+LEVEL_CUES = set(WORDS["level_cues"])
+FILLER = set(WORDS["filler"])
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+PCT_RE = re.compile(
+    rf"(?<![\w.])(?P<sign>[+\-−–]\s?|minus\s+|plus\s+)?(?P<num>{NUM})\s?"
+    r"(?P<unit>%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|basis\s+points?\b|bps\b)",
+    re.IGNORECASE,
+)
+MULT = r"trillion|billion|million|thousand|tn|bn|mn|mln|b|m|k"
+PREFIX_CURRENCY = {
+    "US$": "USD", "$": "USD", "C$": "CAD", "A$": "AUD", "HK$": "HKD", "S$": "SGD", "NT$": "TWD",
+    "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "KRW": "KRW", "USD": "USD", "EUR": "EUR",
+    "GBP": "GBP", "JPY": "JPY", "CNY": "CNY", "HKD": "HKD", "CHF": "CHF", "Rs": "INR", "Rs.": "INR",
+}
+SUFFIX_CURRENCY = {
+    "won": "KRW", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "yen": "JPY",
+    "yuan": "CNY", "renminbi": "CNY", "pound": "GBP", "pounds": "GBP", "pence": "GBp", "cents": "USc",
+    "francs": "CHF", "rupees": "INR", "krw": "KRW", "usd": "USD", "eur": "EUR", "gbp": "GBP",
+    "jpy": "JPY", "cny": "CNY", "hkd": "HKD", "chf": "CHF",
+}
+_prefix = "|".join(re.escape(k) for k in sorted(PREFIX_CURRENCY, key=len, reverse=True))
+_suffix = "|".join(sorted(SUFFIX_CURRENCY, key=len, reverse=True))
+MONEY_RE = re.compile(
+    rf"(?<![\w$])(?P<sign>[+\-−–])?(?P<cur>{_prefix})\s?(?P<num>{NUM})(?:\s?(?P<mult>{MULT})\b)?"
+    rf"|(?<![\w.])(?P<num2>{NUM})(?:\s?(?P<mult2>{MULT})\b)?\s?(?P<cur2>{_suffix})\b",
+    re.IGNORECASE,
+)
+MULTIPLIERS = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6,
+               "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}
+INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{_suffix})\b)")
+TARGET_RE = re.compile(r"\b(?:price\s+target|target\s+price|target)\b", re.IGNORECASE)
+
+
+@dataclass
+class Quantity:
+    """One number found in the text, before it becomes a Move or a Metric."""
+
+    kind: str  # pct | money | level
+    value: float
+    start: int  # char offsets
+    end: int
+    span: Span
+    signed: int = 0  # -1 / +1 when the text wrote a sign, else 0
+    unit: str | None = None
+    currency: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def find_quantities(doc: Doc) -> list[Quantity]:
+    """All percentages, money amounts, in text order, as token-aligned spans."""
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for m in PCT_RE.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        sign = (m.group("sign") or "").strip().lower()
+        signed = -1 if sign in ("-", "−", "–", "minus") else 1 if sign in ("+", "plus") else 0
+        unit = m.group("unit").lower()
+        unit = "%" if unit in ("%", "percent", "per cent", "percent", "pct") or unit.startswith("per") else (
+            "pp" if unit.startswith("percentage") else "bp")
+        out.append(Quantity("pct", _num(m.group("num")), m.start(), m.end(), span, signed, unit))
+        taken.append(m.span())
+    for m in MONEY_RE.finditer(doc.text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        if m.group("cur"):
+            cur_txt, num, mult = m.group("cur"), m.group("num"), m.group("mult")
+            currency = PREFIX_CURRENCY.get(cur_txt) or PREFIX_CURRENCY.get(cur_txt.upper())
+        else:
+            cur_txt, num, mult = m.group("cur2"), m.group("num2"), m.group("mult2")
+            currency = SUFFIX_CURRENCY.get(cur_txt.lower())
+        if mult and mult.lower() in ("b", "m", "k") and not m.group("cur"):
+            continue  # "5 m won" is too ambiguous without a prefix currency
+        value = _num(num) * MULTIPLIERS.get((mult or "").lower(), 1.0)
+        signed = -1 if (m.group("sign") or "") in ("-", "−", "–") else 0
+        out.append(Quantity("money", value, m.start(), m.end(), span, signed, currency, currency,
+                            {"scaled": bool(mult)}))
+        taken.append(m.span())
+    return sorted(out, key=lambda q: q.start)
+
+
+# ---- helpers over the parse --------------------------------------------------
+
+def governing_verb(token: Token) -> Token | None:
+    """Climb the dependency tree from a number to the verb that governs it."""
+    seen = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 8:
+        token = token.head
+        seen += 1
+    return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, following conjunctions and clauses that share it."""
+    for _ in range(4):
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        if subj:
+            return subj[0]
+        if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acl", "relcl") and verb.head is not verb:
+            verb = verb.head
+        else:
+            return None
+    return None
+
+
+def words_before(sent: Span, char: int, n: int) -> list[Token]:
+    """Up to n non-punctuation tokens ending right before a character offset, nearest first."""
+    toks = [t for t in sent if t.idx + len(t.text) <= char and not t.is_space]
+    return list(reversed(toks))[:n]
+
+
+class Orgs:
+    """The organisation spans of a Doc, with fast lookups by position."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.spans = sorted(
+            (s for s in doc.spans.get("newsig_orgs", []) if s.label_ in ("COMPANY", "INDEX", "FIRM", "ORG")),
+            key=lambda s: s.start,
+        )
+
+    def inside(self, start: int, end: int) -> list[Span]:
+        return [s for s in self.spans if s.start >= start and s.end <= end]
+
+    def covering(self, token: Token) -> Span | None:
+        return next((s for s in self.spans if s.start <= token.i < s.end), None)
+
+    def before(self, token_i: int, lo: int) -> Span | None:
+        cands = [s for s in self.spans if lo <= s.start and s.end <= token_i]
+        companies = [s for s in cands if s.label_ in ("COMPANY", "INDEX")]
+        pool = companies or cands
+        return pool[-1] if pool else None
+
+
+def entity_key(span: Span | None) -> tuple[str | None, str | None, str | None]:
+    """(display name, ticker, listing currency) of an org span."""
+    if span is None:
+        return None, None, None
+    listing = span._.listing
+    if listing is not None:
+        return listing.name, listing.ticker, getattr(listing, "currency", None)
+    return span.text, None, None
+
+
+def noun_phrase(token: Token) -> str:
+    """'borrowing balance ratio' from its head noun: compounds and adjectives, no determiners or names."""
+    parts = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("compound", "amod", "nmod") or t is token]
+    parts = [t for t in parts if t.ent_type_ not in ("ORG", "PERSON", "GPE", "PERCENT", "MONEY")
+             and t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB") and not t.like_num]
+    parts = [t for t in parts if t.i >= token.i - 4]
+    return " ".join(t.lower_ for t in sorted(parts, key=lambda t: t.i)) or token.lower_
+
+
+# ---- the component ------------------------------------------------------------
+
+@Language.factory("newsig_numbers", default_config={})
+def make_numbers(nlp: Language, name: str) -> "NumberExtractor":
+    return NumberExtractor()
+
+
+class NumberExtractor:
+    """Turns quantities into Moves and Metrics (see the module docstring)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        orgs = Orgs(doc)
+        sents = list(doc.sents)
+        sent_of = {}
+        for i, s in enumerate(sents):
+            for t in s:
+                sent_of[t.i] = i
+        sent_dates = doc._.sentence_dates or [None] * len(sents)
+        moves: dict[tuple, dict] = {}
+        metrics: list[Metric] = []
+        last_metric: dict[int, str] = {}  # paragraph-ish memory: sentence index -> last metric name
+        recent_company: Span | None = None
+        order: list[tuple] = []
+
+        quantities = find_quantities(doc)
+        for si, sent in enumerate(sents):
+            sent_orgs = orgs.inside(sent.start, sent.end)
+            qs = [q for q in quantities if sent.start <= q.span.start < sent.end]
+            respectively = self._respectively(sent, sent_orgs, qs)
+            for q in qs:
+                if q.kind == "money" and TARGET_RE.search(doc.text[max(sent.start_char, q.start - 40):q.start]):
+                    continue  # price targets belong to analyst views
+                kind, name, direction = self._classify(q, sent)
+                ent = respectively.get(id(q)) or self._entity(q, sent, orgs, recent_company)
+                ent_name, ticker, listing_cur = entity_key(ent)
+                date = sent_dates[si] if si < len(sent_dates) else None
+                if kind == "move":
+                    key = (ent_name or f"?{q.start}", si)
+                    rec = moves.setdefault(key, {"ticker": ticker, "entity": ent_name, "change_pct": None,
+                                                 "price": None, "currency": None, "date": date,
+                                                 "sentence": si, "text": sent.text.strip()})
+                    if key not in order:
+                        order.append(key)
+                    if q.kind == "pct" and q.unit == "%" and rec["change_pct"] is None:
+                        sign = q.signed or direction or 0
+                        rec["change_pct"] = -q.value if sign < 0 else q.value
+                        rec["direction_known"] = bool(q.signed or direction)
+                    elif q.kind in ("money", "level") and rec["price"] is None:
+                        rec["price"] = q.value
+                        rec["currency"] = q.currency or (listing_cur if q.kind == "money" else None)
+                elif kind == "metric" and name:
+                    if name in ("ratio", "rate", "share", "margin", "stake") or (ent is not None and name in (ent.text.lower(),)):
+                        prev = next((last_metric[j] for j in range(si, max(-1, si - 4), -1) if j in last_metric), None)
+                        if prev and prev.endswith(name):
+                            name = prev
+                    last_metric[si] = name
+                    sign = q.signed or (direction if name.endswith(" change") else 0) or 1
+                    value = q.value * sign
+                    metrics.append(Metric(ticker, ent_name, name, value, q.unit if q.kind == "pct" else q.currency,
+                                          date, si, sent.text.strip()))
+                elif kind == "metric_inherit":
+                    prev = next((last_metric[j] for j in range(si, max(-1, si - 4), -1) if j in last_metric), None)
+                    if prev:
+                        metrics.append(Metric(ticker, ent_name, prev, q.value * (q.signed or 1),
+                                              q.unit if q.kind == "pct" else q.currency, date, si, sent.text.strip()))
+                        last_metric[si] = prev
+            companies = [s for s in sent_orgs if s.label_ == "COMPANY"]
+            if companies:
+                recent_company = companies[-1]
+            self._index_levels(doc, sent, si, sent_orgs, moves, order, date=sent_dates[si] if si < len(sent_dates) else None)
+        doc._.moves = [self._move(moves[k]) for k in order if k in moves and self._useful(moves[k])]
+        doc._.metrics = metrics
+        return doc
+
+    # -- classification --
+
+    def _classify(self, q: Quantity, sent: Span) -> tuple[str, str | None, int]:
+        """('move' | 'metric' | 'metric_inherit' | 'skip', metric name, direction)."""
+        first = q.span[0]
+        prev = words_before(sent, q.start, 6)
+        prev_words = [t.lower_ for t in prev if not t.is_punct]
+        direction = self._direction(sent, q)
+        # "(−7.05%)" right after a name
+        if q.kind == "pct" and prev and prev[0].text == "(":
+            return ("move", None, direction) if q.unit == "%" else ("skip", None, 0)
+        # what the number measures: a noun it modifies ("a 11.40% ratio", "a 5% stake")
+        head = first.head if first.head is not first else None
+        for tok in q.span:
+            if tok.head.i not in range(q.span.start, q.span.end):
+                head = tok.head
+        if head is not None and head.pos_ == "NOUN" and head.i > q.span.end - 1 and head.lower_ in METRIC_NOUNS:
+            return "metric", noun_phrase(head), direction
+        # nearest meaningful word before the number
+        near = next((w for w in prev_words if w not in FILLER), None)
+        level = bool(prev_words) and prev_words[0] in LEVEL_CUES and prev_words[0] not in ("of",)
+        of_chunk = self._of_noun(sent, q) if prev_words[:1] == ["of"] else None
+        if of_chunk is not None:
+            if of_chunk.lower_ in DOWN | UP:
+                return "move", None, -1 if of_chunk.lower_ in DOWN else 1
+            if of_chunk.lower_ in METRIC_NOUNS or of_chunk.pos_ == "NOUN" and of_chunk.lower_ not in MOVE_SUBJECTS:
+                return "metric", noun_phrase(of_chunk), direction
+        subj_noun = self._subject_noun(q)
+        metric_subject = subj_noun is not None and (
+            subj_noun.lower_ in METRIC_NOUNS
+            or (subj_noun.pos_ == "NOUN" and subj_noun.lower_ not in MOVE_SUBJECTS and not subj_noun.ent_type_
+                and not any(s.start <= subj_noun.i < s.end for s in sent.doc.spans.get("newsig_orgs", []))))
+        if q.kind == "money":
+            if metric_subject or (of_chunk is not None and of_chunk.lower_ in METRIC_NOUNS):
+                return "metric", noun_phrase(subj_noun if metric_subject else of_chunk), direction
+            if q.extra.get("scaled"):
+                return ("metric", noun_phrase(subj_noun), direction) if subj_noun is not None and subj_noun.pos_ == "NOUN" \
+                    and subj_noun.lower_ not in MOVE_SUBJECTS else ("skip", None, 0)
+            if near in CLOSE or near in DOWN | UP or any(w in ("at", "to") for w in prev_words[:3]):
+                return "move", None, direction
+            return "skip", None, 0
+        if metric_subject:
+            name = noun_phrase(subj_noun)
+            if level:
+                return "metric", name, direction
+            return "metric", f"{name} change", direction
+        if level and (near not in DOWN | UP or prev_words[0] == "to"):
+            if prev_words[0] == "to" and near in DOWN | UP and subj_noun is not None and subj_noun.lower_ in MOVE_SUBJECTS:
+                return "skip", None, 0  # "shares fell to 5%"? too odd to guess
+            return "metric_inherit", None, direction
+        if near in DOWN | UP or direction:
+            return "move", None, direction
+        return "skip", None, 0
+
+    @staticmethod
+    def _of_noun(sent: Span, q: Quantity) -> Token | None:
+        prev = words_before(sent, q.start, 2)
+        if len(prev) >= 2 and prev[0].lower_ == "of" and prev[1].pos_ in ("NOUN", "PROPN"):
+            return prev[1]
+        return None
+
+    @staticmethod
+    def _subject_noun(q: Quantity) -> Token | None:
+        verb = governing_verb(q.span[0])
+        if verb is None:
+            return None
+        subj = subject_of(verb)
+        return subj
+
+    @staticmethod
+    def _direction(sent: Span, q: Quantity) -> int:
+        """-1 / +1 from the words that govern or precede the number in its clause, 0 if none."""
+        verb = governing_verb(q.span[0])
+        cands: list[Token] = []
+        if verb is not None:
+            cands.append(verb)
+            cands.extend(c for c in verb.children if c.dep_ in ("prt", "advmod", "acomp", "dobj", "npadvmod"))
+        cands.extend(words_before(sent, q.start, 4))
+        # words after the number, up to the clause's verb: "ECOPRO BM (-7.05%) ... also plummeted"
+        if verb is not None and verb.i > q.span.end:
+            cands.append(verb)
+        for t in cands:
+            w = t.lower_
+            if w in DOWN:
+                if w in ("cut", "reduced", "narrowed") and t is not verb:
+                    continue
+                return -1
+            if w in UP:
+                return 1
+        return 0
+
+    # -- entity --
+
+    def _entity(self, q: Quantity, sent: Span, orgs: Orgs, recent: Span | None) -> Span | None:
+        doc = sent.doc
+        prev = words_before(sent, q.start, 2)
+        if prev and prev[0].text == "(" and prev[0].i > 0:
+            org = orgs.covering(doc[prev[0].i - 1])
+            if org is not None:
+                return org
+        verb = governing_verb(q.span[0])
+        near = orgs.before(q.span.start, sent.start)
+        if verb is not None:
+            subj = subject_of(verb)
+            if subj is not None:
+                lo, hi = subj.left_edge.i, subj.right_edge.i + 1
+                covering = orgs.covering(subj)
+                inside = orgs.inside(lo, hi) or ([covering] if covering else [])
+                if inside:
+                    # a later name between the subject and the number is the nearer owner
+                    # ("CHA Biotech ... dropped 2.70%, and Sam Chun Dang Pharm ... fell by 2.37%")
+                    if near is not None and near.start > inside[0].start and not lo <= near.start < hi:
+                        return near
+                    return inside[0]
+                if subj.lower_ in MOVE_SUBJECTS or subj.pos_ == "PRON":
+                    return near or recent
+        if near is not None:
+            return near
+        after = [s for s in orgs.inside(q.span.end, sent.end)]
+        if after and after[0].start - q.span.end <= 3:
+            return after[0]
+        return recent if verb is not None and subject_of(verb) is not None and subject_of(verb).pos_ == "PRON" else None
+
+    @staticmethod
+    def _respectively(sent: Span, sent_orgs: list[Span], qs: list[Quantity]) -> dict[int, Span]:
+        """'A and B fell 3% and 5%, respectively' pairs names and numbers in order."""
+        if "respectively" not in sent.text.lower():
+            return {}
+        cut = sent.text.lower().index("respectively") + sent.start_char
+        pcts = [q for q in qs if q.kind == "pct" and q.start < cut]
+        # the run of numbers right before "respectively", with no name between them
+        run: list[Quantity] = []
+        for q in reversed(pcts):
+            if run and any(q.span.end <= o.start and o.end <= run[0].span.start for o in sent_orgs):
+                break
+            run.insert(0, q)
+        if not run:
+            return {}
+        lo = max((q.span.end for q in pcts if q.span.end <= run[0].span.start), default=sent.start)
+        names = [o for o in sent_orgs if o.start >= lo and o.end <= run[0].span.start]
+        if len(names) < 2 or len(names) != len(run):
+            return {}
+        return {id(q): o for q, o in zip(run, names)}
+
+    def _index_levels(self, doc: Doc, sent: Span, si: int, sent_orgs: list[Span], moves: dict, order: list,
+                      date: str | None) -> None:
+        """'the KOSPI fell 3% to 2,481.12': an index level in points."""
+        for span in sent_orgs:
+            if span.label_ != "INDEX":
+                continue
+            key = (entity_key(span)[0], si)
+            rec = moves.get(key)
+            tail = doc.text[span.end_char:sent.end_char]
+            m = INDEX_LEVEL_RE.search(tail)
+            if m and (rec is None or rec["price"] is None):
+                name, ticker, _ = entity_key(span)
+                rec = moves.setdefault(key, {"ticker": ticker, "entity": name, "change_pct": None, "price": None,
+                                             "currency": None, "date": date, "sentence": si,
+                                             "text": sent.text.strip()})
+                if key not in order:
+                    order.append(key)
+                rec["price"] = _num(m.group("num"))
+
+    @staticmethod
+    def _useful(rec: dict) -> bool:
+        return rec["change_pct"] is not None or rec["price"] is not None
+
+    @staticmethod
+    def _move(rec: dict) -> Move:
+        return Move(rec["ticker"], rec["entity"], rec["change_pct"], rec["price"], rec["currency"],
+                    rec["date"], rec["sentence"], rec["text"])

@@ -1,0 +1,188 @@
+"""Annotated ``Doc`` -> :class:`analyzer.records.ArticleResult` (plain records, no spaCy beyond here).
+
+Entities are grouped from the linker's spans (``doc.spans["newsig_orgs"]``);
+their role, relevance and sentiment are decided here because they need the
+whole article: moves, metrics and views found by the other components.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from .records import Article, ArticleResult, Entity, Event, Mention, Sector, Sentence, View
+
+ROLE_SUBJECT, ROLE_SOURCE, ROLE_MENTIONED = "subject", "source", "mentioned"
+KIND_BY_LABEL = {"COMPANY": "company", "INDEX": "index", "FIRM": "firm", "ORG": "org"}
+
+
+def _ext(obj: Any, name: str, default: Any = None) -> Any:
+    """Read an extension that a component may not have registered (component absent)."""
+    try:
+        return getattr(obj._, name)
+    except AttributeError:
+        return default
+
+
+def _score(pred: Any) -> float | None:
+    return None if pred is None else float(pred.score)
+
+
+def _label(pred: Any) -> str | None:
+    return None if pred is None else str(pred.label)
+
+
+def entity_groups(doc: Doc) -> "OrderedDict[str, list[Span]]":
+    """Mentions grouped per distinct organisation, in order of first mention."""
+    groups: "OrderedDict[str, list[Span]]" = OrderedDict()
+    for span in sorted(doc.spans.get("newsig_orgs", []), key=lambda s: s.start):
+        listing = _ext(span, "listing")
+        if listing is not None:
+            key = listing.symbol or listing.ticker or listing.name
+        else:
+            key = "org:" + span.text.lower().removesuffix("'s")
+        groups.setdefault(key, []).append(span)
+    return groups
+
+
+def sentence_index(doc: Doc) -> dict[int, int]:
+    """token index -> sentence number."""
+    index = {}
+    for i, sent in enumerate(doc.sents):
+        for t in range(sent.start, sent.end):
+            index[t] = i
+    return index
+
+
+def _role(spans: list[Span], label: str, tickers_with_facts: set[str], names_with_facts: set[str],
+          speaker_firms: set[str], view_targets: set[str], meta: set[str], title: str | None) -> str:
+    listing = _ext(spans[0], "listing")
+    name = listing.name if listing is not None else spans[0].text
+    ticker = listing.ticker if listing is not None else None
+    if (ticker and (ticker in tickers_with_facts or ticker in meta or ticker in view_targets)) or name in names_with_facts:
+        return ROLE_SUBJECT
+    if title and any(s.text.lower() in title.lower() for s in spans):
+        return ROLE_SUBJECT
+    if label == "FIRM" or name in speaker_firms:
+        return ROLE_SOURCE if name in speaker_firms or (ticker and ticker in speaker_firms) else ROLE_MENTIONED
+    if label in ("COMPANY", "INDEX"):
+        return ROLE_SUBJECT
+    return ROLE_SUBJECT if len(spans) >= 2 else ROLE_MENTIONED
+
+
+def _relevance(spans: list[Span], doc: Doc, role: str, has_facts: bool, max_mentions: int, in_title: bool) -> float:
+    """How central an entity is: mentions, how early, stated facts, headline; in [0, 1]."""
+    share = len(spans) / max(1, max_mentions)
+    first = 1.0 - spans[0].start_char / max(1, len(doc.text))
+    score = 0.35 * share + 0.25 * first + 0.25 * has_facts + 0.15 * in_title
+    if role != ROLE_SUBJECT:
+        score *= 0.3
+    return round(min(1.0, max(0.0, score)), 3)
+
+
+def _entity_sentiment(spans: list[Span], moves: list) -> float | None:
+    """Mean target-level score over the entity's mentions (the model's); None when no model ran."""
+    scores = [_score(_ext(s, "sentiment")) for s in spans]
+    scores = [s for s in scores if s is not None]
+    if not scores:
+        return None
+    return round(sum(scores) / len(scores), 4)
+
+
+def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
+    """All records of one analysed article."""
+    sent_of = sentence_index(doc)
+    moves = list(_ext(doc, "moves") or [])
+    metrics = list(_ext(doc, "metrics") or [])
+    views: list[View] = list(_ext(doc, "views") or [])
+    events: list[Event] = list(_ext(doc, "events") or [])
+    sentences = [
+        Sentence(i, s.start_char, s.end_char, s.text, _label(_ext(s, "sentiment")), _score(_ext(s, "sentiment")))
+        for i, s in enumerate(doc.sents)
+    ]
+    views = _score_views(views)
+    tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
+    names_with_facts = {m.entity for m in moves + metrics if m.entity}
+    speaker_firms = {v.firm for v in views if v.firm} | {v.firm_ticker for v in views if v.firm_ticker}
+    view_targets = {t for v in views for t in v.target_tickers}
+    meta = set(article.tickers)
+    groups = entity_groups(doc)
+    max_mentions = max((len(v) for v in groups.values()), default=1)
+    entities = []
+    for key, spans in groups.items():
+        listing = _ext(spans[0], "listing")
+        label = spans[0].label_
+        role = _role(spans, label, tickers_with_facts, names_with_facts, speaker_firms, view_targets, meta,
+                     article.title)
+        name = listing.name if listing is not None else spans[0].text.removesuffix("'s")
+        ticker = listing.ticker if listing is not None else None
+        has_facts = (ticker in tickers_with_facts) if ticker else name in names_with_facts
+        in_title = bool(article.title) and any(s.text.lower() in (article.title or "").lower() for s in spans)
+        entities.append(Entity(
+            name=name, ticker=ticker,
+            exchange=getattr(listing, "exchange", None), symbol=getattr(listing, "symbol", None),
+            role=role,
+            mentions=tuple(Mention(s.text, s.start_char, s.end_char, sent_of.get(s.start, 0)) for s in spans),
+            sentiment=_entity_sentiment(spans, moves) if role == ROLE_SUBJECT else None,
+            relevance=_relevance(spans, doc, role, has_facts, max_mentions, in_title),
+            kind=getattr(listing, "kind", None) or KIND_BY_LABEL.get(label, "org"),
+            country=getattr(listing, "country", None), sector=getattr(listing, "sector", None),
+        ))
+    # feed metadata names subjects the text may not spell out
+    known = {e.ticker for e in entities if e.ticker}
+    for ticker in article.tickers:
+        if ticker not in known:
+            entities.append(_meta_entity(ticker))
+    sectors = _sectors(doc, sentences)
+    return ArticleResult(
+        article=article, entities=tuple(entities), moves=tuple(moves), metrics=tuple(metrics),
+        views=tuple(views), sectors=tuple(sectors), events=tuple(events), sentences=tuple(sentences),
+        sentiment=_article_sentiment(doc, sentences),
+    )
+
+
+def _meta_entity(ticker: str) -> Entity:
+    """An entity named only by the feed's metadata, linked through the universe when possible."""
+    listing = None
+    try:
+        from .universe import load_universe
+
+        listing = load_universe().by_ticker(ticker)
+    except Exception:  # universe unavailable: keep the ticker as given
+        listing = None
+    return Entity(
+        name=listing.name if listing else ticker, ticker=listing.ticker if listing else ticker,
+        exchange=listing.exchange if listing else None, symbol=listing.symbol if listing else ticker,
+        role=ROLE_SUBJECT, mentions=(), sentiment=None, relevance=0.5,
+        kind=listing.kind if listing else "company",
+        country=listing.country if listing else None, sector=listing.sector if listing else None,
+    )
+
+
+def _score_views(views: list[View]) -> list[View]:
+    """Stance from the sentiment model when it is available (else the quotes component's interim rule)."""
+    if not views:
+        return views
+    try:
+        from .components.quotes import score_views
+        from .sentiment import load_model
+    except ImportError:
+        return views
+    return score_views(views, load_model())
+
+
+def _sectors(doc: Doc, sentences: list[Sentence]) -> list[Sector]:
+    try:
+        from .components.sectors import sector_records
+    except ImportError:
+        return []
+    return sector_records(doc, [s.score for s in sentences])
+
+
+def _article_sentiment(doc: Doc, sentences: list[Sentence]) -> float | None:
+    value = _ext(doc, "sentiment")
+    if value is not None:
+        return round(float(value), 4)
+    return None
