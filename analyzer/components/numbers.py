@@ -238,7 +238,7 @@ class NumberExtractor:
                 ent_name, ticker, listing_cur = entity_key(ent)
                 date = sent_dates[si] if si < len(sent_dates) else None
                 if kind == "move":
-                    key = (ent_name or f"?{q.start}", si)
+                    key = (ent_name or "", si)
                     rec = moves.setdefault(key, {"ticker": ticker, "entity": ent_name, "change_pct": None,
                                                  "price": None, "currency": None, "date": date,
                                                  "sentence": si, "text": sent.text.strip()})
