@@ -46,3 +46,15 @@ class MarketDataError(NewsigError):
 
 class OfflineError(NewsigError):
     """No network: this command downloads data and needs to be online"""
+
+
+class BadPriceFile(MarketDataError):
+    """The price file cannot be used"""
+
+
+class BadPriceRow(MarketDataError):
+    """Bad row in the price file"""
+
+
+class NoPrices(MarketDataError):
+    """No prices in the database (load some with `newsig market import FILE --db DB`)"""
