@@ -58,3 +58,11 @@ class BadPriceRow(MarketDataError):
 
 class NoPrices(MarketDataError):
     """No prices in the database (load some with `newsig market import FILE --db DB`)"""
+
+
+class ReadOnlyQuery(NewsigError):
+    """Not allowed: newsig query only reads, the database was not changed"""
+
+
+class MissingExtra(NewsigError):
+    """An optional dependency is not installed"""
