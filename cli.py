@@ -47,13 +47,90 @@ def handle_errors(func):
 
 
 # ---- analyze ---------------------------------------------------------------
-# (section owned by analyze; see analyzer/analyze.py)
+
+@app.command()
+@handle_errors
+def analyze(
+    text: Annotated[Optional[str], typer.Argument(help="Article text, or - to read it from standard input.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the article from a file (.txt, .md, .json, .html ...).")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", "-d", help="Publication date (YYYY-MM-DD or ISO datetime); relative dates resolve against it.")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Article title.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Publisher.")] = None,
+    url: Annotated[Optional[str], typer.Option(help="Article URL.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table (for people) or json (the newsig.article/1 contract).")] = "table",
+    db: Annotated[Optional[Path], typer.Option("--db", envvar="NEWSIG_DB", help="Also store the result in this SQLite database (default: $NEWSIG_DB; none = don't store).")] = None,
+    sentiment: Annotated[bool, typer.Option("--sentiment/--no-sentiment", help="Run the transformer sentiment model.")] = True,
+    sentences: Annotated[bool, typer.Option("--sentences", help="Table format: also list every sentence with its score.")] = False,
+) -> None:
+    """Analyse one article: companies and tickers, moves, metrics, views, sentiment.
+
+    Example: newsig analyze --file corpus/short_selling_resumes_2025-03-31.txt --date 2025-03-31
+    """
+    import json
+
+    from analyzer.inputs import make_article
+    from analyzer.pipeline import analyze as run_analysis
+
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter("use table or json", param_hint="--format")
+    stdin = None
+    if text == "-":
+        text, stdin = None, sys.stdin.buffer.read()
+    if text is None and file is None and stdin is None:
+        if sys.stdin.isatty():
+            raise typer.BadParameter("give TEXT, --file PATH or - for standard input")
+        stdin = sys.stdin.buffer.read()
+    article = make_article(text, file=file, stdin=stdin, published=date, title=title, source=source, url=url)
+    result = run_analysis(article, sentiment=sentiment)
+    if db is not None:
+        from analyzer.store import open_db, save
+
+        save(open_db(db), result)
+    data = result.to_dict()
+    if fmt == "json":
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        from analyzer.render import print_article
+
+        print_article(data, sentences=sentences)
+        if db is not None:
+            typer.echo(f"stored as {data['article']['id']} in {db}", err=True)
+
 
 # ---- universe --------------------------------------------------------------
 
 # ---- sentiment / model -----------------------------------------------------
 
 # ---- views / ingest / query ------------------------------------------------
+
+# -- ingest: batch archives into SQLite (analyzer/ingest.py, analyzer/sources.py) --
+@app.command("ingest")
+@handle_errors
+def ingest_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders (recursive); - reads JSONL from stdin.")],
+    db: Annotated[Path, typer.Option("--db", help="SQLite database to create or add to.")] = Path("news.db"),
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch and per transaction.")] = 32,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes (n_process).")] = 1,
+    field: Annotated[Optional[list[str]], typer.Option("--field", help="FIELD=NAME: read FIELD (title, body, published, url, source, tickers) from key/column NAME.")] = None,
+    no_sentiment: Annotated[bool, typer.Option("--no-sentiment", help="Skip the transformer (faster).")] = False,
+) -> None:
+    """Analyse an archive (txt, md, json, jsonl, csv, html, RSS/Atom, .gz) and store every article once.
+
+    Re-running skips what is stored; an interrupted run finishes the rest. Bad
+    items are recorded in the ingest_errors table and the exit code is 1.
+
+    Example: newsig ingest archive/ news.jsonl.gz --db news.db
+    """
+    from analyzer.ingest import run_cli
+    from analyzer.sources import parse_fields
+    from analyzer.store import open_db
+
+    stats = run_cli(open_db(db), paths, fields=parse_fields(field or []), batch_size=batch_size,
+                    workers=workers, sentiment=not no_sentiment)
+    if not stats.ok:
+        raise typer.Exit(code=1)
+
+# -- end ingest --
 
 # -- query: read-only questions, export, browse (analyzer/query.py, analyzer/explore.py) --
 from enum import Enum
@@ -200,35 +277,6 @@ def browse_cmd(
         fail(f"datasette exited with code {code}")
 
 # -- end query --
-
-# -- ingest: batch archives into SQLite (analyzer/ingest.py, analyzer/sources.py) --
-@app.command("ingest")
-@handle_errors
-def ingest_cmd(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders (recursive); - reads JSONL from stdin.")],
-    db: Annotated[Path, typer.Option("--db", help="SQLite database to create or add to.")] = Path("news.db"),
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch and per transaction.")] = 32,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes (n_process).")] = 1,
-    field: Annotated[Optional[list[str]], typer.Option("--field", help="FIELD=NAME: read FIELD (title, body, published, url, source, tickers) from key/column NAME.")] = None,
-    no_sentiment: Annotated[bool, typer.Option("--no-sentiment", help="Skip the transformer (faster).")] = False,
-) -> None:
-    """Analyse an archive (txt, md, json, jsonl, csv, html, RSS/Atom, .gz) and store every article once.
-
-    Re-running skips what is stored; an interrupted run finishes the rest. Bad
-    items are recorded in the ingest_errors table and the exit code is 1.
-
-    Example: newsig ingest archive/ news.jsonl.gz --db news.db
-    """
-    from analyzer.ingest import run_cli
-    from analyzer.sources import parse_fields
-    from analyzer.store import open_db
-
-    stats = run_cli(open_db(db), paths, fields=parse_fields(field or []), batch_size=batch_size,
-                    workers=workers, sentiment=not no_sentiment)
-    if not stats.ok:
-        raise typer.Exit(code=1)
-
-# -- end ingest --
 
 # ---- market ----------------------------------------------------------------
 # (section owned by market; see analyzer/market.py)
@@ -400,7 +448,6 @@ def market_check(
                           "-" if r["actual_price"] is None else f"{r['actual_price']:,.2f}",
                           r["status"] + (f" ({r['note']})" if r["note"] else ""))
         Console().print(table)
-
 
 
 

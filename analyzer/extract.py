@@ -91,8 +91,8 @@ def _entity_sentiment(spans: list[Span], moves: list) -> float | None:
     return round(sum(scores) / len(scores), 4)
 
 
-def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
-    """All records of one analysed article."""
+def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> ArticleResult:
+    """All records of one analysed article; ``sentiment=False`` keeps the model out (interim stance rule)."""
     sent_of = sentence_index(doc)
     moves = list(_ext(doc, "moves") or [])
     metrics = list(_ext(doc, "metrics") or [])
@@ -102,7 +102,8 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
         Sentence(i, s.start_char, s.end_char, s.text, _label(_ext(s, "sentiment")), _score(_ext(s, "sentiment")))
         for i, s in enumerate(doc.sents)
     ]
-    views = _score_views(views)
+    if sentiment:
+        views = _score_views(views)
     tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
     names_with_facts = {m.entity for m in moves + metrics if m.entity}
     speaker_firms = {v.firm for v in views if v.firm} | {v.firm_ticker for v in views if v.firm_ticker}

@@ -94,7 +94,7 @@ def analyze_articles(
     nlp = build_nlp(sentiment=sentiment)
     docs = _contextualise(articles, nlp)
     for doc, art in nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield doc_to_result(doc, art)
+        yield doc_to_result(doc, art, sentiment=sentiment)
 
 
 def _contextualise(articles: Iterable[Article], nlp):

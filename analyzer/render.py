@@ -99,4 +99,8 @@ def article_tables(result: dict[str, Any], *, sentences: bool = False) -> Group:
 
 
 def print_article(result: dict[str, Any], *, sentences: bool = False, console: Console | None = None) -> None:
-    (console or Console()).print(article_tables(result, sentences=sentences))
+    if console is None:
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=140)  # piped: don't squeeze tables into 80 columns
+    console.print(article_tables(result, sentences=sentences))

@@ -271,7 +271,7 @@ class NumberExtractor:
             if companies:
                 recent_company = companies[-1]
             self._index_levels(doc, sent, si, sent_orgs, moves, order, date=sent_dates[si] if si < len(sent_dates) else None)
-        doc._.moves = [self._move(moves[k]) for k in order if k in moves and self._useful(moves[k])]
+        doc._.moves = [self._move(r) for r in self._merge([moves[k] for k in order if k in moves])]
         doc._.metrics = metrics
         return doc
 
@@ -437,6 +437,21 @@ class NumberExtractor:
                 if key not in order:
                     order.append(key)
                 rec["price"] = _num(m.group("num"))
+
+    def _merge(self, recs: list[dict]) -> list[dict]:
+        """Join a change and a price stated for the same entity and day in nearby sentences."""
+        out: list[dict] = []
+        for rec in recs:
+            if not self._useful(rec):
+                continue
+            prev = next((p for p in reversed(out) if rec["entity"] and p["entity"] == rec["entity"]
+                         and p["date"] == rec["date"] and rec["sentence"] - p["sentence"] <= 2), None)
+            if prev is not None and all(prev[f] is None or rec[f] is None for f in ("change_pct", "price")):
+                for f in ("change_pct", "price", "currency"):
+                    prev[f] = prev[f] if prev[f] is not None else rec[f]
+                continue
+            out.append(rec)
+        return out
 
     @staticmethod
     def _useful(rec: dict) -> bool:

@@ -1,0 +1,123 @@
+"""Moves, metrics and entities from whole articles through the real pipeline (no transformer).
+
+The seed article is the product's own example; the others are articles written
+for these tests in other markets' styles, so nothing here leans on one text.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+SEED_CODES = {
+    "086520": "Ecopro", "247540": "ECOPRO BM", "003670": "POSCO FUTURE M", "450080": "Ecopro Marty",
+    "373220": "LG Energy Solution", "051910": "LG CHEM", "096770": "SK Innovation", "006400": "Samsung SDI",
+    "005490": "POSCO Holdings", "028300": "HLB", "085660": "CHA Biotech", "000250": "Sam Chun Dang Pharm",
+}
+SEED_MOVES = {
+    "086520": -12.59, "247540": -7.05, "003670": -6.38, "450080": -6.40, "373220": -6.04, "051910": -5.41,
+    "096770": -4.55, "006400": -4.16, "005490": -4.62, "028300": -3.67, "085660": -2.70, "000250": -2.37,
+}
+
+
+@pytest.fixture(scope="module")
+def seed(analyze_fast, seed_text):
+    return analyze_fast(seed_text, "2025-03-31")
+
+
+def _moves(result):
+    return {m["ticker"]: m for m in result["moves"] if m["ticker"]}
+
+
+def test_seed_links_all_twelve_companies_as_subjects(seed):
+    subjects = {e["ticker"]: e for e in seed["entities"] if e["role"] == "subject"}
+    for code, text in SEED_CODES.items():
+        assert code in subjects, f"{text} ({code}) not linked"
+        assert any(m["text"].lower().startswith(text.lower()[:5]) for m in subjects[code]["mentions"])
+    assert subjects["086520"]["symbol"] == "086520.KQ"
+    assert subjects["005490"]["exchange"] == "KOSPI"
+
+
+def test_seed_firms_are_not_subjects(seed):
+    firms = {e["name"]: e["role"] for e in seed["entities"] if e["kind"] == "firm"}
+    for name in ("Hana Bank", "Heungkuk Securities", "DAOL Investment & Securities"):
+        match = [role for n, role in firms.items() if name.split()[0].lower() in n.lower()]
+        assert match, f"{name} not recognised as a firm: {firms}"
+        assert match[0] != "subject"
+
+
+def test_seed_moves_are_signed_and_dated(seed):
+    moves = _moves(seed)
+    assert set(moves) == set(SEED_MOVES)
+    for code, pct in SEED_MOVES.items():
+        assert moves[code]["change_pct"] == pytest.approx(pct), code
+        assert moves[code]["date"] == "2025-03-31", code
+    ecopro = moves["086520"]
+    assert (ecopro["price"], ecopro["currency"]) == (49650, "KRW")
+
+
+def test_seed_borrowing_balance_ratios(seed):
+    ratios = {m["ticker"]: m for m in seed["metrics"] if m["metric"] == "borrowing balance ratio"}
+    expected = {"247540": 15.15, "086520": 12.62, "003670": 8.05, "028300": 8.50, "085660": 11.40, "000250": 5.50}
+    assert {k: v["value"] for k, v in ratios.items()} == pytest.approx(expected)
+    for code in ("247540", "086520", "003670"):
+        assert ratios[code]["date"] == "2025-03-28"
+        assert ratios[code]["unit"] == "%"
+    # a number that is a move is never also a metric
+    move_values = {abs(m["change_pct"]) for m in seed["moves"] if m["change_pct"] is not None}
+    assert not move_values & {m["value"] for m in seed["metrics"]}
+
+
+US = (
+    "Intel Corp (NASDAQ: INTC) shares tumbled 8.4% on Friday after the chipmaker cut its revenue forecast, "
+    "while Nvidia rose 3.1% to $135.20. Intel's gross margin fell to 35.4% in the quarter, and revenue "
+    "dropped 9% to $12.8 billion from a year earlier.\n\n"
+    "Apple, which reported quarterly revenue of $94.9 billion, gained 1.2%. The stock closed at $229.87. "
+    "Meanwhile $TSLA slid 2.2%."
+)
+
+
+def test_us_article_moves_prices_and_metrics(analyze_fast):
+    r = analyze_fast(US, "2025-01-13")
+    moves = _moves(r)
+    assert moves["INTC"]["change_pct"] == pytest.approx(-8.4)
+    assert moves["INTC"]["date"] == "2025-01-10"  # "on Friday" before Monday 13 January
+    assert moves["NVDA"]["change_pct"] == pytest.approx(3.1)
+    assert (moves["NVDA"]["price"], moves["NVDA"]["currency"]) == (135.20, "USD")
+    assert moves["AAPL"]["change_pct"] == pytest.approx(1.2)
+    assert moves["TSLA"]["change_pct"] == pytest.approx(-2.2)
+    metrics = {(m["ticker"], m["metric"]): m for m in r["metrics"]}
+    assert metrics[("INTC", "gross margin")]["value"] == pytest.approx(35.4)
+    assert metrics[("INTC", "revenue change")]["value"] == pytest.approx(-9.0)
+    assert metrics[("AAPL", "quarterly revenue")]["value"] == pytest.approx(94.9e9)
+    assert metrics[("AAPL", "quarterly revenue")]["unit"] == "USD"
+
+
+EU = (
+    "In Frankfurt, SAP SE fell 2.1% to €178.40 on Tuesday, while Siemens and ASML dropped 1.5% and 2.4%, "
+    "respectively. Foreign ownership of SAP climbed to 54.30%."
+)
+
+
+def test_european_article_euros_and_respectively(analyze_fast):
+    r = analyze_fast(EU, "2025-03-27")
+    moves = {m["entity"]: m for m in r["moves"]}
+    sap = next(m for name, m in moves.items() if name and name.upper().startswith("SAP"))
+    assert (sap["change_pct"], sap["price"], sap["currency"]) == (pytest.approx(-2.1), 178.40, "EUR")
+    assert sap["date"] == "2025-03-25"
+    by_value = sorted((m["change_pct"], (m["entity"] or "").lower()) for m in r["moves"])
+    assert by_value[0][0] == pytest.approx(-2.4) and "asml" in by_value[0][1]
+    assert by_value[1][0] == pytest.approx(-2.1)
+    assert by_value[2][0] == pytest.approx(-1.5) and "siemens" in by_value[2][1]
+    own = [m for m in r["metrics"] if m["metric"] == "foreign ownership"]
+    assert own and own[0]["value"] == pytest.approx(54.30)
+
+
+def test_unlinked_organisation_keeps_null_ticker(analyze_fast):
+    r = analyze_fast("Zyxqor Widgets Ltd fell 4% after Zyxqor Widgets Ltd missed estimates.", "2025-03-31")
+    assert all(e["ticker"] is None for e in r["entities"] if "Zyxqor" in e["name"])
+
+
+def test_no_date_means_null_dates(analyze_fast):
+    r = analyze_fast("Samsung SDI fell 4.2% on Tuesday.")
+    assert r["moves"][0]["change_pct"] == pytest.approx(-4.2)
+    assert r["moves"][0]["date"] is None
