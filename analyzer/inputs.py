@@ -40,12 +40,14 @@ def from_bytes(data: bytes, origin: str) -> str:
 
 def from_file(path: Path) -> Article:
     """The first article in a file (any format ``newsig ingest`` reads)."""
-    from .sources import SourceError, read_sources
+    from .sources import SourceError, _kind, read_sources
 
     if not path.exists():
         raise BadInput(f"{path}: no such file")
     if path.is_dir():
         raise BadInput(f"{path} is a folder; use `newsig ingest` for archives")
+    if _kind(path) is None:  # no known suffix: plain text, if it is text at all
+        return Article(text=from_bytes(path.read_bytes(), str(path)), origin=str(path))
     for item in read_sources([path]):
         if isinstance(item, SourceError):
             raise BadInput(f"{item.origin}: {item.error}")
