@@ -111,10 +111,12 @@ DOWNLOADERS: dict[str, tuple[Downloader, Callable[[Any, str], "pd.DataFrame"]]] 
 def fetch_prices(
     symbols: list[str], *, start: str, end: str, source: str = "auto",
     downloaders: dict[str, tuple[Downloader, Callable[[Any, str], "pd.DataFrame"]]] | None = None,
-    check_online: Callable[[str], bool] = online,
+    check_online: Callable[[str], bool] | None = None,
 ) -> tuple["pd.DataFrame", list[str]]:
     """Download daily prices; returns the frame and the symbols that came back empty."""
     import pandas as pd
+
+    check_online = check_online or online
 
     table = downloaders or DOWNLOADERS
     if source not in ("auto", *table):

@@ -171,7 +171,7 @@ def _symbols(df: "pd.DataFrame") -> "pd.Series":
 
 
 def _parse_dates(raw: "pd.Series") -> "pd.Series":
-    """ISO dates (``2025-03-31``), compact KRX dates (``20250331``) or ISO datetimes -> date."""
+    """ISO dates (``2025-03-31``), compact KRX dates (``20250331``) or ISO datetimes -> their local date."""
     import pandas as pd
 
     s = raw.astype("string").str.strip()
@@ -180,9 +180,10 @@ def _parse_dates(raw: "pd.Series") -> "pd.Series":
     if rest.any():
         out[rest] = pd.to_datetime(s[rest], format="%Y%m%d", errors="coerce")
         rest = out.isna() & s.notna()
-    if rest.any():
-        iso = pd.to_datetime(s[rest], format="ISO8601", errors="coerce", utc=True)
-        out[rest] = iso.dt.tz_localize(None).dt.normalize()
+    if rest.any():  # a datetime ("2025-03-31T00:00:00+09:00", yfinance's index): its own local date
+        out[rest] = pd.to_datetime(s[rest].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        bad_tail = rest & ~s.str.slice(10).str.fullmatch(r"([T ][0-9:.]+)?(Z|[+-]\d\d:?\d\d)?", na=False)
+        out[bad_tail] = pd.NaT
     return out
 
 
@@ -220,7 +221,7 @@ def read_prices(
             out[col] = np.nan
             continue
         raw = df[col]
-        if raw.dtype == object or str(raw.dtype).startswith("string"):
+        if not pd.api.types.is_numeric_dtype(raw):
             raw = raw.astype("string").str.replace(",", "", regex=False).str.strip()
         num = pd.to_numeric(raw, errors="coerce")
         flag(num.isna() & raw.notna(), f"{col} is not a number: " + df[col].astype("string").map(repr))

@@ -1,0 +1,52 @@
+"""Seed article's stated moves vs the real KRX closes."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.market import check_moves, import_prices
+from analyzer.records import Article, ArticleResult, Move
+from analyzer.store import open_db, save
+from market_seed import seed_result
+
+
+@pytest.fixture
+def seed_db(tmp_path, shared_data):
+    db = open_db(tmp_path / "seed.db")
+    save(db, seed_result())
+    import_prices(db, shared_data / "market" / "krx_daily_prices.csv")
+    return db
+
+
+def test_seed_check(seed_db):
+    checks = {c.ticker: c for c in check_moves(seed_db)}
+    eco = checks["086520"]
+    assert (eco.symbol, eco.date, eco.stated_change_pct, eco.actual_change_pct, eco.stated_price, eco.actual_price,
+            eco.status) == ("086520.KQ", "2025-03-31", -12.59, -12.59, 49650.0, 49650.0, "match")
+    mismatches = {t: (c.stated_change_pct, c.actual_change_pct) for t, c in checks.items() if c.status == "mismatch"}
+    assert mismatches == {"450080": (-6.40, -9.83), "096770": (-4.55, -7.11), "006400": (-4.16, -5.47)}
+    assert checks["085660"].status == "match" and checks["085660"].actual_change_pct == -2.69  # rounding tolerated
+    assert "adjusted" in checks["085660"].note
+    assert sum(c.status == "match" for c in checks.values()) == 9
+    stored = seed_db.execute("SELECT status, COUNT(*) FROM market_checks GROUP BY status ORDER BY status").fetchall()
+    assert stored == [("match", 9), ("mismatch", 3)]
+
+
+def test_no_data_is_never_a_zero_change(seed_db):
+    art = Article(text="Foo fell 3% on Sunday and Nvidia rose.", published="2025-03-30")
+    save(seed_db, ArticleResult(article=art, moves=(
+        Move(ticker="NVDA", entity="Nvidia", change_pct=2.0, price=None, currency=None, date="2025-03-31", sentence=0),
+        Move(ticker="086520", entity="Ecopro", change_pct=-3.0, price=None, currency=None, date="2025-03-30", sentence=0),
+        Move(ticker=None, entity="Foo", change_pct=-3.0, price=None, currency=None, date=None, sentence=0),
+    )))
+    got = {(c.entity, c.status, c.actual_change_pct, c.note) for c in check_moves(seed_db) if c.article_id == art.id}
+    assert got == {
+        ("Nvidia", "no_data", None, "no prices for NVDA"),
+        ("Ecopro", "no_data", None, "no 086520.KQ close on 2025-03-30"),
+        ("Foo", "no_data", None, "no ticker"),
+    }
+
+
+def test_tolerances_are_settable(seed_db):
+    loose = {c.ticker: c.status for c in check_moves(seed_db, change_tolerance=3.0)}
+    assert loose["450080"] == "mismatch" and loose["096770"] == "match"
