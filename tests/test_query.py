@@ -344,3 +344,41 @@ def test_browse_without_datasette_says_how_to_install(news_db, monkeypatch):
     code, out = cli("browse", "--db", str(news_db))
     assert code == 1 and "pip install 'newsig[browse]'" in out
     assert sys.modules.get("cli") is not None
+
+
+# ---- a database built by the real pipeline (newsig ingest) ---------------------------
+
+@pytest.fixture(scope="module")
+def ingested_db(tmp_path_factory) -> Path:
+    from analyzer.ingest import ingest
+
+    tmp = tmp_path_factory.mktemp("ingested")
+    lines = [json.dumps({"title": "Short selling resumes", "published": "2025-03-31",
+                         "body": SEED.read_text(encoding="utf-8")})]
+    lines += [json.dumps({"title": r.article.title, "published": r.article.published, "url": r.article.url,
+                          "source": "Reuters", "body": r.article.text}) for r in reuters_results()]
+    (tmp / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = store.open_db(tmp / "news.db")
+    stats = ingest(db, [tmp / "news.jsonl"], sentiment=False)
+    db.conn.close()
+    assert stats.stored == 4
+    return tmp / "news.db"
+
+
+def test_commands_on_a_pipeline_built_database(ingested_db):
+    db = str(ingested_db)
+    seed_id = run_query(db, "SELECT id FROM articles WHERE published = '2025-03-31'").rows[0][0]
+    assert [r["id"] for r in cli_json("articles", "--search", "short selling", "--db", db)] == [seed_id]
+    assert seed_id in [r["id"] for r in cli_json("articles", "--ticker", "086520", "--db", db)]
+    # signals: one row per day the pipeline linked 086520, counting the articles it stored
+    stored = run_query(db, "SELECT a.published_date, count(DISTINCT a.id) FROM entities e JOIN articles a "
+                           "ON a.id = e.article_id WHERE e.ticker = '086520' AND e.role <> 'source' "
+                           "GROUP BY 1 ORDER BY 1").rows
+    rows = cli_json("signals", "--ticker", "086520", "--db", db)
+    assert [(r["date"], r["articles"]) for r in rows] == stored == [("2025-03-31", 1)]
+    # views: exactly the attributed views the pipeline stored
+    stored_views = run_query(db, "SELECT analyst, firm, stance FROM views ORDER BY analyst").rows
+    listed = sorted(cli_json("views", "--db", db), key=lambda v: str((v["analyst"], v["firm"], v["stance"])))
+    assert [(v["analyst"], v["firm"], v["stance"]) for v in listed] == sorted(stored_views, key=str)
+    assert ("Jung Jin-soo", "Heungkuk Securities") in [(v["analyst"], v["firm"]) for v in listed]
+    assert run_query(db, "SELECT count(*) FROM articles_fts").rows == [(4,)]
