@@ -337,6 +337,7 @@ def browse_cmd(
 
     Example: newsig browse --db news.db --port 8001 --open
     """
+    import signal
     import subprocess
     import tempfile
 
@@ -346,11 +347,14 @@ def browse_cmd(
         meta = write_metadata(db, Path(tmp) / "metadata.json")
         args = datasette_args(db, meta, port=port, open_browser=open_browser)
         typer.echo(f"Serving {db} at http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+        proc = subprocess.Popen(args)
+        signal.signal(signal.SIGTERM, lambda *_: proc.terminate())  # never leave a server behind
         try:
-            code = subprocess.run(args).returncode
+            code = proc.wait()
         except KeyboardInterrupt:
-            code = 0
-    if code:
+            proc.terminate()
+            code = proc.wait()
+    if code > 0:
         fail(f"datasette exited with code {code}")
 
 # -- end query --
