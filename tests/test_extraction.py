@@ -121,3 +121,24 @@ def test_no_date_means_null_dates(analyze_fast):
     r = analyze_fast("Samsung SDI fell 4.2% on Tuesday.")
     assert r["moves"][0]["change_pct"] == pytest.approx(-4.2)
     assert r["moves"][0]["date"] is None
+
+
+def test_company_figures_are_metrics_and_market_figures_stay_unowned(analyze_fast):
+    text = (
+        "Steelmaker POSCO Holdings rose 4.3%, while Hyundai Steel jumped 6.8%. "
+        "LG Chem said its 2024 operating profit was down 63.75%. "
+        "DoubleU Games posted net income of 55.6 billion won in the fourth quarter, up 53.7% from a year earlier. "
+        "China's consumer price index rose 0.5% in January."
+    )
+    r = analyze_fast(text, "2025-02-13")
+    moves = _moves(r)
+    assert moves["005490"]["change_pct"] == pytest.approx(4.3)
+    assert moves["004020"]["change_pct"] == pytest.approx(6.8)
+    assert "051910" not in moves  # a profit figure is not a share-price move
+    profit = [m for m in r["metrics"] if m["ticker"] == "051910"]
+    assert profit and profit[0]["value"] == pytest.approx(-63.75) and "profit" in profit[0]["metric"]
+    income = [m for m in r["metrics"] if "income" in m["metric"] and m["unit"] == "%"]
+    assert income and income[0]["value"] == pytest.approx(53.7)
+    cpi = [m for m in r["metrics"] if "price index" in m["metric"]]
+    assert cpi and cpi[0]["ticker"] is None
+    assert all(m["ticker"] is not None for m in r["moves"])

@@ -42,6 +42,7 @@ METRIC_NOUNS = set(WORDS["metric_nouns"])
 MOVE_SUBJECTS = set(WORDS["move_subjects"])
 LEVEL_CUES = set(WORDS["level_cues"])
 FILLER = set(WORDS["filler"])
+COMPANY_METRICS = set(WORDS["company_metrics"])
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 PCT_RE = re.compile(
@@ -70,6 +71,8 @@ MONEY_RE = re.compile(
 )
 MULTIPLIERS = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6,
                "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}
+STOCK_WORDS = {"shares", "share", "stock", "stocks", "it", "they", "adrs", "adr", "units"}
+METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to a name this close before it
 INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{_suffix})\b)")
 TARGET_RE = re.compile(r"\b(?:price\s+target|target\s+price|target)\b", re.IGNORECASE)
 
@@ -135,10 +138,16 @@ def find_quantities(doc: Doc) -> list[Quantity]:
 def governing_verb(token: Token) -> Token | None:
     """Climb the dependency tree from a number to the verb that governs it."""
     seen = 0
-    while token.pos_ not in ("VERB", "AUX") and token.head is not token and seen < 8:
+    while (token.pos_ not in ("VERB", "AUX") or _is_currency_word(token)) and token.head is not token and seen < 8:
         token = token.head
         seen += 1
-    return token if token.pos_ in ("VERB", "AUX") else None
+    return token if token.pos_ in ("VERB", "AUX") and not _is_currency_word(token) else None
+
+
+def _is_currency_word(token: Token) -> bool:
+    """'won' after an amount is the currency, whatever the tagger says."""
+    return token.lower_ in SUFFIX_CURRENCY and token.i > 0 and (
+        token.nbor(-1).like_num or token.nbor(-1).lower_ in MULTIPLIERS)
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -234,9 +243,14 @@ class NumberExtractor:
                 if q.kind == "money" and TARGET_RE.search(doc.text[max(sent.start_char, q.start - 40):q.start]):
                     continue  # price targets belong to analyst views
                 kind, name, direction = self._classify(q, sent)
-                ent = respectively.get(id(q)) or self._entity(q, sent, orgs, recent_company)
+                ent = respectively.get(id(q)) or self._entity(q, sent, orgs, recent_company, kind, name)
                 ent_name, ticker, listing_cur = entity_key(ent)
                 date = sent_dates[si] if si < len(sent_dates) else None
+                if kind == "move" and ent is None:
+                    subj = self._subject_noun(q)
+                    if subj is None or subj.lower_ in STOCK_WORDS or subj.pos_ != "NOUN" or q.kind != "pct":
+                        continue  # a change of nothing we can name
+                    kind, name = "metric", f"{noun_phrase(subj)} change"
                 if kind == "move":
                     key = (ent_name or "", si)
                     rec = moves.setdefault(key, {"ticker": ticker, "entity": ent_name, "change_pct": None,
@@ -303,10 +317,15 @@ class NumberExtractor:
             if of_chunk.lower_ in METRIC_NOUNS or of_chunk.pos_ == "NOUN" and of_chunk.lower_ not in MOVE_SUBJECTS:
                 return "metric", noun_phrase(of_chunk), direction
         subj_noun = self._subject_noun(q)
-        metric_subject = subj_noun is not None and (
+        named = self._nearby_metric_noun(sent, q)
+        if named is not None:
+            return ("metric", noun_phrase(named), direction) if level else (
+                "metric", f"{noun_phrase(named)} change", direction)
+        in_org = subj_noun is not None and any(
+            s.start <= subj_noun.i < s.end for s in sent.doc.spans.get("newsig_orgs", []))
+        metric_subject = subj_noun is not None and not in_org and (
             subj_noun.lower_ in METRIC_NOUNS
-            or (subj_noun.pos_ == "NOUN" and subj_noun.lower_ not in MOVE_SUBJECTS and not subj_noun.ent_type_
-                and not any(s.start <= subj_noun.i < s.end for s in sent.doc.spans.get("newsig_orgs", []))))
+            or (subj_noun.pos_ == "NOUN" and subj_noun.lower_ not in MOVE_SUBJECTS and not subj_noun.ent_type_))
         if q.kind == "money":
             if metric_subject or (of_chunk is not None and of_chunk.lower_ in METRIC_NOUNS):
                 return "metric", noun_phrase(subj_noun if metric_subject else of_chunk), direction
@@ -325,9 +344,27 @@ class NumberExtractor:
             if prev_words[0] == "to" and near in DOWN | UP and subj_noun is not None and subj_noun.lower_ in MOVE_SUBJECTS:
                 return "skip", None, 0  # "shares fell to 5%"? too odd to guess
             return "metric_inherit", None, direction
+        verb = governing_verb(first)
+        if verb is not None and verb.lower_ not in DOWN | UP | CLOSE:
+            obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")), None)
+            if obj is not None and any(t.lower_ in METRIC_NOUNS for t in obj.subtree if t.i <= obj.i):
+                return "metric", f"{noun_phrase(obj)} change", direction
         if near in DOWN | UP or direction:
             return "move", None, direction
         return "skip", None, 0
+
+    @staticmethod
+    def _nearby_metric_noun(sent: Span, q: Quantity) -> Token | None:
+        """'operating profit down 63.75%': a metric noun just before the number, only move words between."""
+        orgs = sent.doc.spans.get("newsig_orgs", [])
+        for tok in words_before(sent, q.start, 5):
+            if tok.like_num or tok.text in ("%", ",", "(", ";", ":") or tok.pos_ == "VERB":
+                return None
+            if tok.lower_ in METRIC_NOUNS and tok.pos_ == "NOUN" and not any(s.start <= tok.i < s.end for s in orgs):
+                return tok
+            if tok.lower_ not in DOWN | UP | FILLER and tok.pos_ not in ("ADV", "ADP", "PART", "AUX"):
+                return None
+        return None
 
     @staticmethod
     def _of_noun(sent: Span, q: Quantity) -> Token | None:
@@ -368,7 +405,8 @@ class NumberExtractor:
 
     # -- entity --
 
-    def _entity(self, q: Quantity, sent: Span, orgs: Orgs, recent: Span | None) -> Span | None:
+    def _entity(self, q: Quantity, sent: Span, orgs: Orgs, recent: Span | None, kind: str = "move",
+                metric_name: str | None = None) -> Span | None:
         doc = sent.doc
         prev = words_before(sent, q.start, 2)
         if prev and prev[0].text == "(" and prev[0].i > 0:
@@ -382,17 +420,19 @@ class NumberExtractor:
             if subj is not None:
                 lo, hi = subj.left_edge.i, subj.right_edge.i + 1
                 covering = orgs.covering(subj)
-                inside = orgs.inside(lo, hi) or ([covering] if covering else [])
+                inside = [covering] if covering else orgs.inside(lo, hi)
                 if inside:
                     # a later name between the subject and the number is the nearer owner
                     # ("CHA Biotech ... dropped 2.70%, and Sam Chun Dang Pharm ... fell by 2.37%")
                     if near is not None and near.start > inside[0].start and not lo <= near.start < hi:
                         return near
                     return inside[0]
-                if subj.lower_ in MOVE_SUBJECTS or subj.pos_ == "PRON":
+                if subj.lower_ in STOCK_WORDS or subj.pos_ == "PRON":
                     return near or recent
-        if near is not None:
+        if near is not None and (kind == "move" or q.span.start - near.end <= METRIC_REACH):
             return near
+        if kind == "metric" and metric_name and set(metric_name.split()) & COMPANY_METRICS:
+            return near or recent  # "revenue dropped 9%": the company under discussion
         after = [s for s in orgs.inside(q.span.end, sent.end)]
         if after and after[0].start - q.span.end <= 3:
             return after[0]
