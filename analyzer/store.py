@@ -136,8 +136,23 @@ def register_migration(func: Callable[[Any], None]) -> Callable[[Any], None]:
     return func
 
 
+SCHEMA_MODULES = ("analyzer.novelty", "analyzer.market_io", "analyzer.query_schema")
+
+
+def _register_all() -> None:
+    """Every database gets the whole schema, whichever command opened it first."""
+    import importlib
+
+    from . import novelty
+
+    register_migration(novelty.m010_ingest)
+    for module in SCHEMA_MODULES:
+        importlib.import_module(module)
+
+
 def migrate(db) -> list[str]:
     """Apply migrations not yet recorded in ``_migrations``, each in its own transaction."""
+    _register_all()
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
     done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
     applied = []
