@@ -82,13 +82,15 @@ def _relevance(spans: list[Span], doc: Doc, role: str, has_facts: bool, max_ment
     return round(min(1.0, max(0.0, score)), 3)
 
 
-def _entity_sentiment(spans: list[Span], moves: list) -> float | None:
-    """Mean target-level score over the entity's mentions (the model's); None when no model ran."""
-    scores = [_score(_ext(s, "sentiment")) for s in spans]
-    scores = [s for s in scores if s is not None]
-    if not scores:
+def _entity_sentiment(spans: list[Span]) -> float | None:
+    """The model's target-level scores over the entity's mentions, averaged with more weight on
+    opinionated mentions (1 - P(neutral)), so a neutral aside does not wash out a clear move.
+    None when no model ran."""
+    preds = [p for p in (_ext(s, "sentiment") for s in spans) if p is not None]
+    if not preds:
         return None
-    return round(sum(scores) / len(scores), 4)
+    weights = [1.05 - float(p.probs.get("neutral", 0.0)) for p in preds]
+    return round(sum(w * float(p.score) for w, p in zip(weights, preds)) / sum(weights), 4)
 
 
 def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> ArticleResult:
@@ -126,7 +128,7 @@ def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> Arti
             exchange=getattr(listing, "exchange", None), symbol=getattr(listing, "symbol", None),
             role=role,
             mentions=tuple(Mention(s.text, s.start_char, s.end_char, sent_of.get(s.start, 0)) for s in spans),
-            sentiment=_entity_sentiment(spans, moves) if role == ROLE_SUBJECT else None,
+            sentiment=_entity_sentiment(spans) if role == ROLE_SUBJECT else None,
             relevance=_relevance(spans, doc, role, has_facts, max_mentions, in_title),
             kind=getattr(listing, "kind", None) or KIND_BY_LABEL.get(label, "org"),
             country=getattr(listing, "country", None), sector=getattr(listing, "sector", None),
