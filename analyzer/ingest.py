@@ -17,6 +17,7 @@ and reported through ``on_error``.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -156,13 +157,34 @@ class Ingest:
         self.stats.timings["analyze"] += t1 - t0
         if not results:
             return
-        ids = store.save_many(self.db, results)
+        ids = self._save(results)
         t2 = time.perf_counter()
         self.stats.timings["store"] += t2 - t1
         self.stats.stored += len(ids)
         self._link(ids)
 
+    def _save(self, results: list[ArticleResult]) -> list[str]:
+        """One transaction per batch; if a record will not store, article by article (and that one fails)."""
+        try:
+            return store.save_many(self.db, results)
+        except sqlite3.OperationalError as exc:  # locked for a minute, disk full, read-only: stop
+            raise DatabaseError(str(exc)) from exc
+        except (sqlite3.DatabaseError, sqlite3.InterfaceError, ValueError, TypeError):
+            pass  # retried one by one below, so only the bad record fails
+        ids = []
+        for result in results:
+            try:
+                ids.append(store.save(self.db, result))
+            except sqlite3.OperationalError as exc:
+                raise DatabaseError(str(exc)) from exc
+            except (sqlite3.DatabaseError, sqlite3.InterfaceError, ValueError, TypeError) as exc:
+                art = result.article
+                self.fail(art.origin or art.id, f"could not store: {type(exc).__name__}: {exc}")
+        return ids
+
     def _link(self, ids: list[str]) -> None:
+        if not ids:
+            return
         t0 = time.perf_counter()
         with self.db.conn:
             self.db.execute("BEGIN IMMEDIATE")
