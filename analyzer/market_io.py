@@ -96,7 +96,6 @@ def m010_prices(db) -> None:
             basis TEXT, source TEXT,
             PRIMARY KEY (symbol, date))"""
     )
-    db.execute("CREATE INDEX IF NOT EXISTS prices_date ON prices(date)")
 
 
 @register_migration

@@ -73,9 +73,10 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="sample N headlines (default: all)")
     ap.add_argument("--db", type=Path, default=None)
     ap.add_argument("--sentiment", choices=("lexicon", "model"), default="lexicon")
+    ap.add_argument("--windows", default="-1:0,0:1,0:5", help="event windows, as for newsig market study")
     args = ap.parse_args()
 
-    from analyzer.market import check_moves, run_study
+    from analyzer.market import check_moves, parse_windows, run_study, save_study, write_chart
     from analyzer.market_io import import_prices
     from analyzer.store import open_db
 
@@ -94,7 +95,10 @@ def main() -> None:
     timed("import us_index_daily", lambda: import_prices(db, m / "us_index_daily.csv"))
     timed("re-import us_daily_prices (upsert)", lambda: import_prices(db, m / "us_daily_prices.csv.gz"))
     n = timed("build events from headlines", lambda: build_db(db, args.limit, args.sentiment))
-    res = timed("study --group-by sentiment", lambda: run_study(db))
+    res = timed("study --group-by sentiment (compute)", lambda: run_study(db, windows=parse_windows(args.windows)))
+    timed("study: save results to SQLite", lambda: save_study(db, res))
+    chart = Path(tmp.name) / "car.png"
+    timed("study: chart", lambda: write_chart(res, chart))
     d = res.to_dict()
 
     print(f"| step | seconds |\n|---|---:|")
