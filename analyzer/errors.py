@@ -66,3 +66,7 @@ class ReadOnlyQuery(NewsigError):
 
 class MissingExtra(NewsigError):
     """An optional dependency is not installed"""
+
+
+class PatternError(NewsigError):
+    """A pattern data file in analyzer/data is invalid (restore it with `git checkout analyzer/data/`)"""

@@ -1,0 +1,230 @@
+"""Who is speaking: person names, titles and firms around a reporting verb.
+
+Helpers of the ``newsig_quotes`` component, kept apart so each file has one
+job: this one reads the Doc (NER, parse, ``doc.spans["newsig_orgs"]``) and
+answers "which name, which title, which firm"; quotes.py decides which
+statement belongs to whom.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .ratings import vocabulary
+
+NOT_PERSON = {"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "DATE", "TIME",
+              "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE"}
+FIRM_LABELS = {"FIRM", "COMPANY", "ORG"}
+QUOTE_CHARS = {'"', "“", "”", "``", "''"}
+STOP_PUNCT = {".", "!", "?", ";"}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker; ``name`` None when only the firm is known ("Samsung said")."""
+
+    name: str | None
+    title: str | None = None
+    firm: str | None = None
+    firm_ticker: str | None = None
+    firm_span: tuple[int, int] | None = None  # token offsets of the firm mention
+
+
+def org_spans(doc: Doc) -> list[Span]:
+    """Linked org spans, plus NER ORG entities the linker did not cover."""
+    linked = list(doc.spans["newsig_orgs"]) if "newsig_orgs" in doc.spans else []
+    taken = {i for sp in linked for i in range(sp.start, sp.end)}
+    extra = [e for e in doc.ents if e.label_ == "ORG" and not any(i in taken for i in range(e.start, e.end))]
+    return sorted(linked + extra, key=lambda s: s.start)
+
+
+def org_name(span: Span) -> tuple[str, str | None]:
+    """(display name, ticker) of an org span: the universe's name when linked."""
+    listing = span._.listing if span.has_extension("listing") else None
+    if listing is not None:
+        return getattr(listing, "name", span.text), getattr(listing, "ticker", None)
+    text = span.text
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text, None
+
+
+def person_names(doc: Doc, orgs: list[Span]) -> list[Span]:
+    """PERSON entities and capitalised name sequences ("Jung Jin-soo") that are not orgs."""
+    org_tokens = {i for sp in orgs for i in range(sp.start, sp.end)}
+    blocked = {i for e in doc.ents if e.label_ in NOT_PERSON for i in range(e.start, e.end)} | org_tokens
+    titles = set(vocabulary()["titles"])
+    found: list[Span] = [e for e in doc.ents if e.label_ == "PERSON" and not any(i in org_tokens for i in range(e.start, e.end))]
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if not _name_token(tok) or i in blocked or tok.lower_ in titles:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and j not in blocked:
+            nxt = doc[j]
+            if _name_token(nxt) and doc[j - 1].whitespace_:
+                j += 1
+            elif nxt.text in {"-", "‐"} and not doc[j - 1].whitespace_ and not nxt.whitespace_ \
+                    and j + 1 < len(doc) and doc[j + 1].is_alpha:
+                j += 2
+            else:
+                break
+        if sum(1 for t in doc[i:j] if t.is_alpha) >= 2:
+            found.append(doc[i:j])
+        i = max(j, i + 1)
+    # a lone surname of someone named in full ("Choi said"), whatever NER called it
+    surnames = {w for n in found if len(parts := split_name(n.text)) >= 2 for w in (parts[0], parts[-1])}
+    for tok in doc:
+        if tok.text in surnames and tok.i not in org_tokens and tok.is_title:
+            found.append(doc[tok.i:tok.i + 1])
+    return sorted(filter_spans(found), key=lambda s: s.start)
+
+
+def _name_token(tok) -> bool:
+    return tok.is_alpha and tok.is_title and tok.tag_ in {"NNP", "NNPS"}
+
+
+def split_name(name: str) -> list[str]:
+    return name.replace("‐", "-").split()
+
+
+def resolve_surname(word: str, known: list[str]) -> str | None:
+    """'Choi' -> 'Choi Jae-won' when exactly one known full name starts or ends with it.
+
+    Korean names put the family name first, Western names last, so both ends count.
+    Two candidates means ambiguous: None, never a guess.
+    """
+    matches = {full for full in known if (parts := split_name(full)) and word in (parts[0], parts[-1])}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def find_title(doc: Doc, start: int, end: int, *, near: str) -> tuple[str, int, int] | None:
+    """The longest title phrase in tokens [start, end); the first one (near='start') or last ('end')."""
+    titles = sorted((tuple(t.split()) for t in vocabulary()["titles"]), key=len, reverse=True)
+    hits: list[tuple[int, int, str]] = []
+    i = start
+    while i < end:
+        for words in titles:
+            k = i + len(words)
+            if k <= end and tuple(t.lower_ for t in doc[i:k]) == words:
+                text = doc[i:k].text
+                hits.append((i, k, text if text.isupper() else text.lower()))
+                i = k - 1
+                break
+        i += 1
+    if not hits:
+        return None
+    s, e, text = hits[0] if near == "start" else hits[-1]
+    return text, s, e
+
+
+class SpeakerFinder:
+    """Answers questions about one Doc: names, titles and firms near a token range."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.token_starts = [t.idx for t in doc]
+        linked = list(doc.spans["newsig_orgs"]) if "newsig_orgs" in doc.spans else []
+        self.names = person_names(doc, [o for o in linked if o.label_ != "ORG"])  # ORG: an unlinked NER guess
+        named = {i for n in self.names for i in range(n.start, n.end)}
+        self.orgs = [o for o in org_spans(doc)
+                     if o.label_ != "ORG" or not any(i in named for i in range(o.start, o.end))]
+        self.name_starts = [n.start for n in self.names]
+        self.person_tokens = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+        self.profiles: dict[str, Speaker] = {}
+
+    def known_before(self, token_i: int) -> list[str]:
+        """Full names (two words or more) mentioned before token ``token_i``."""
+        upto = bisect.bisect_left(self.name_starts, token_i)
+        return [n.text for n in self.names[:upto] if len(split_name(n.text)) >= 2]
+
+    def names_in(self, start: int, end: int) -> list[Span]:
+        return [n for n in self.names if n.start >= start and n.end <= end]
+
+    def person(self, name: Span) -> str | None:
+        """Full name for a candidate, resolving a lone surname; None if not a person."""
+        words = split_name(name.text)
+        if len(words) >= 2:
+            return name.text
+        known = self.known_before(name.start)
+        resolved = resolve_surname(words[0], known)
+        if resolved:
+            return resolved
+        if any(words[0] in (split_name(k)[0], split_name(k)[-1]) for k in known):
+            return None  # two people share this surname: ambiguous, not a guess
+        return name.text if name.start in self.person_tokens else None
+
+    def profile(self, name: Span, full: str, limit: int) -> Speaker:
+        """Title and firm from an appositive ("X, an analyst at Y") or a prefix ("Y analyst X")."""
+        doc = self.doc
+        title = firm = None
+        sent = doc[name.start].sent
+        after_end = min(limit, sent.end, name.end + 16)
+        for k in range(name.end, after_end):
+            t = doc[k]
+            if t.text in QUOTE_CHARS or t.text in STOP_PUNCT or (k > name.end + 1 and _is_reporting(t)):
+                after_end = k
+                break
+        if name.end < after_end and doc[name.end].text in {",", "(", "of", "at", "from", "with"}:
+            found = find_title(doc, name.end, after_end, near="start")
+            if found:
+                title = found[0]
+            firm = next((o for o in self.orgs if o.start >= name.end and o.end <= after_end), None)
+            if firm is None:
+                firm = self._proper_after(found[2] if found else name.end, after_end)
+        if title is None or firm is None:
+            before_start = max(sent.start, name.start - 8)
+            found = find_title(doc, before_start, name.start, near="end")
+            if found and found[2] == name.start:
+                title = title or found[0]
+                firm = firm or next((o for o in reversed(self.orgs)
+                                     if o.end <= found[1] and o.end >= found[1] - 1 and o.start >= before_start), None)
+            elif firm is None:  # "Bernstein's Stacy Rasgon"
+                firm = next((o for o in self.orgs if o.end == name.start and o.text.endswith(("'s", "’s"))), None)
+        if firm is not None:
+            firm_name, ticker = org_name(firm)
+            speaker = Speaker(full, title, firm_name, ticker, (firm.start, firm.end))
+        else:
+            speaker = Speaker(full, title)
+        known = self.profiles.get(full)
+        if known and not (speaker.title or speaker.firm):
+            return known
+        if speaker.title or speaker.firm:
+            self.profiles.setdefault(full, speaker)
+        return speaker
+
+    def _proper_after(self, i: int, end: int) -> Span | None:
+        """The capitalised name after 'at' / 'of' / 'with' ("an analyst at Bernstein") when NER missed it."""
+        doc = self.doc
+        if i >= end or doc[i].lower_ not in {"at", "of", "with", "from"}:
+            return None
+        j = i + 1
+        while j < end and (doc[j].is_title or doc[j].is_upper or doc[j].text in {"&", "-"}) and not doc[j].is_punct \
+                or (j < end and doc[j].text == "&"):
+            j += 1
+        return doc[i + 1:j] if j > i + 1 else None
+
+    def firm_subject(self, start: int, end: int, verb_i: int) -> Speaker | None:
+        """An org as the speaker ("Samsung Electronics said ..."): the org nearest the verb."""
+        cands = [o for o in self.orgs if o.start >= start and o.end <= end]
+        if not cands:
+            return None
+        org = min(cands, key=lambda o: min(abs(o.start - verb_i), abs(o.end - verb_i)))
+        name, ticker = org_name(org)
+        return Speaker(None, None, name, ticker, (org.start, org.end))
+
+
+def _is_reporting(tok) -> bool:
+    return tok.lower_ in vocabulary()["reporting_verbs"] and tok.tag_.startswith("VB")
+
+
+def is_reporting(tok) -> bool:
+    """A reporting verb ("said", "noted", "analyzed") used as a verb."""
+    return _is_reporting(tok)

@@ -1,0 +1,398 @@
+"""Analyst views: who said what, about what, with which rating or price target.
+
+``newsig_quotes`` finds attributed statements and sets ``Doc._.views`` (a list of
+:class:`analyzer.records.View`) and ``Doc._.view_parts`` (the char ranges of each
+view's quoted text, aligned with the views). Three kinds of statement:
+
+- direct quotes, with the reporting verb before (``X noted that "..."``) or after
+  (``"...," said X``); a quote with no speaker of its own continues the previous
+  speaker only when it says so (``adding that "..."``) or follows at once in the
+  same paragraph (``"...," said X. "..."``); otherwise it is kept with
+  ``analyst=None`` rather than given to the wrong person;
+- indirect speech (``X said the rebound may be short-lived``), from the parse;
+- rating / price-target actions (``Morgan Stanley analyst Joseph Moore cut his
+  rating to underweight``).
+
+Consecutive statements by the same speaker merge into one view. The stance is
+decided later by :func:`score_views` (sentiment model) or, until the model is
+loaded, by :func:`interim_lexicon_stance` (``stance_source="interim_lexicon"``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from analyzer.records import View
+
+from .attribution import QUOTE_CHARS, STOP_PUNCT, Speaker, SpeakerFinder, is_reporting, org_name
+from .ratings import RatingChange, parse_rating_change, vocabulary
+
+TARGET_LABELS = {"COMPANY", "INDEX"}
+MIN_UNATTRIBUTED_WORDS = 4  # shorter unattributed quotes are scare quotes ("value-up"), not views
+STANCE_THRESHOLD = 0.2
+QUOTE_RE = re.compile(r'["“”]')
+SENT_END = re.compile(r'[.!?]["”]?\s')
+
+for _ext in ("views", "view_parts"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
+if not Span.has_extension("listing"):
+    Span.set_extension("listing", default=None)
+
+
+@Language.factory("newsig_quotes", default_config={"min_unattributed_words": MIN_UNATTRIBUTED_WORDS})
+def make_quotes(nlp: Language, name: str, min_unattributed_words: int) -> "QuoteExtractor":
+    return QuoteExtractor(min_unattributed_words)
+
+
+@dataclass
+class _Draft:
+    """A view under construction (mutable until it becomes a frozen View)."""
+
+    speaker: Speaker | None
+    parts: list[tuple[int, int]]  # char ranges of the statement text
+    start: int  # char range of everything the view covers (attribution included)
+    end: int
+    kind: str  # quote | indirect | action
+    open_end: bool = False  # last quote ran to the end of its paragraph unclosed
+    rating: RatingChange = field(default_factory=RatingChange)
+
+    @property
+    def analyst(self) -> str | None:
+        return self.speaker.name if self.speaker else None
+
+
+def find_quotes(text: str) -> list[tuple[int, int, bool]]:
+    """Quoted stretches as (content start, content end, closed), paired per paragraph."""
+    out: list[tuple[int, int, bool]] = []
+    offset = 0
+    for line in text.split("\n"):
+        opened: int | None = None
+        for m in QUOTE_RE.finditer(line):
+            ch = m.group()
+            if opened is None:
+                if ch != "”":
+                    opened = m.end()
+            elif ch == "“":
+                opened = m.end()
+            else:
+                out.append((offset + opened, offset + m.start(), True))
+                opened = None
+        if opened is not None and line[opened:].strip():
+            out.append((offset + opened, offset + len(line), False))
+        offset += len(line) + 1
+    return out
+
+
+class QuoteExtractor:
+    """Finds views; the component's state is only its settings (the vocabulary is cached data)."""
+
+    def __init__(self, min_unattributed_words: int = MIN_UNATTRIBUTED_WORDS) -> None:
+        self.min_words = min_unattributed_words
+        vocab = vocabulary()  # validated once, at pipeline build time
+        self.cues = set(vocab["continuation_cues"])
+        self.pronouns = set(vocab["pronouns"])
+        self.quote_only = set(vocab["quote_only_verbs"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        drafts = self.drafts(doc)
+        views, parts = [], []
+        for d in drafts:
+            views.append(self._to_view(doc, d))
+            parts.append(tuple(d.parts))
+        doc._.views = views
+        doc._.view_parts = parts
+        add_sector_targets(doc)
+        return doc
+
+    # -- finding statements -------------------------------------------------
+    def drafts(self, doc: Doc) -> list[_Draft]:
+        finder = SpeakerFinder(doc)
+        sents = list(doc.sents)
+        sent_starts = [s.start_char for s in sents]
+        quotes = [q for q in find_quotes(doc.text) if doc.text[q[0]:q[1]].strip()]
+        by_sent: dict[int, list[tuple[int, int, bool]]] = {}
+        for q in quotes:
+            by_sent.setdefault(bisect.bisect_right(sent_starts, q[0] - 1) - 1, []).append(q)
+        quoted_chars = [(q[0], q[1]) for q in quotes]
+        drafts: list[_Draft] = []
+        prev_quote_end = 0
+        for si, sent in enumerate(sents):
+            for q in by_sent.get(si, []):
+                d = self._quote(doc, finder, q, prev_quote_end, drafts)
+                prev_quote_end = q[1] + 1
+                if d is not None:
+                    drafts.append(d)
+            if any(doc.text[max(s, sent.start_char):min(e, sent.end_char)].strip() for s, e in quoted_chars):
+                continue
+            d = self._indirect(doc, finder, sent, drafts) or self._action(doc, finder, sent, drafts)
+            if d is not None:
+                drafts.append(d)
+        merged = _merge(drafts, sent_starts)
+        for d in merged:
+            if not d.rating.found:
+                d.rating = parse_rating_change(doc.text[d.start:d.end])
+        return merged
+
+    def _quote(self, doc: Doc, finder: SpeakerFinder, q: tuple[int, int, bool], prev_end: int,
+               drafts: list[_Draft]) -> _Draft | None:
+        qs, qe, closed = q
+        open_tok = _token_at(finder, qs - 1)
+        close_tok = _token_at(finder, qe) if closed else _token_at(finder, max(qe - 1, qs)) + 1
+        left_start = max(doc[open_tok].sent.start, _token_at(finder, prev_end) if prev_end else 0)
+        right_end = close_tok + 1
+        while right_end < len(doc) and right_end - close_tok < 40:
+            t = doc[right_end]
+            if t.text in QUOTE_CHARS or "\n" in t.text:
+                break
+            right_end += 1
+            if t.text in STOP_PUNCT:
+                break
+        left = (left_start, open_tok)
+        right = (min(close_tok + 1, len(doc)), right_end)
+        speaker, cue = self._attribute(doc, finder, *left, drafts)
+        region_end = open_tok
+        if speaker is None:
+            speaker, cue_r = self._attribute(doc, finder, *right, drafts)
+            cue = cue or cue_r
+            if speaker is not None:
+                region_end = right_end
+        start = doc[left[0]].idx if left[0] < len(doc) else qs
+        end = doc[region_end - 1].idx + len(doc[region_end - 1]) if region_end > open_tok else qe
+        end = max(end, qe + 1)
+        draft = _Draft(speaker, [(qs, qe)], min(start, qs), end, "quote", open_end=not closed)
+        prev = drafts[-1] if drafts else None
+        if speaker is None and prev is not None and prev.kind == "quote":
+            gap = doc.text[prev.end:qs - 1]
+            adjacent = not gap.strip() and ("\n" not in gap or prev.open_end)
+            near = len(SENT_END.findall(gap)) <= 1 and "\n\n" not in gap
+            if (cue and near) or adjacent:
+                prev.parts.append((qs, qe))
+                prev.end = max(prev.end, end)
+                prev.open_end = not closed
+                return None
+        words = len(doc.text[qs:qe].split())
+        if speaker is None and words < self.min_words:
+            return None
+        return draft
+
+    def _attribute(self, doc: Doc, finder: SpeakerFinder, start: int, end: int,
+                   drafts: list[_Draft]) -> tuple[Speaker | None, bool]:
+        """(speaker, continuation cue seen) for the attribution text in tokens [start, end)."""
+        if start >= end:
+            return None, False
+        span = doc[start:end]
+        cue = any(t.lower_ in self.cues for t in span)
+        verbs = [t for t in span if is_reporting(t)]
+        according = any(t.lower_ == "according" and t.i + 1 < end and doc[t.i + 1].lower_ == "to" for t in span)
+        if not verbs and not according:
+            return None, cue
+        verb_i = verbs[0].i if verbs else start
+        return self._speaker_near(doc, finder, start, end, verb_i, drafts), cue
+
+    def _speaker_near(self, doc: Doc, finder: SpeakerFinder, start: int, end: int, verb_i: int,
+                      drafts: list[_Draft]) -> Speaker | None:
+        names = finder.names_in(start, end)
+        names.sort(key=lambda n: min(abs(n.start - verb_i), abs(n.end - 1 - verb_i)))
+        for name in names:
+            full = finder.person(name)
+            if full:
+                return finder.profile(name, full, end)
+        pron = [t for t in doc[start:end] if t.lower_ in self.pronouns and t.dep_ in {"nsubj", "nsubjpass", "pobj"}]
+        if pron:
+            return _last_speaker(drafts)
+        return finder.firm_subject(start, end, verb_i)
+
+    def _indirect(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+        """"X said the rebound may be short-lived": reporting verb + subject + clausal complement."""
+        for verb in sent:
+            if not is_reporting(verb) or verb.lower_ in self.quote_only:
+                continue
+            comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+            subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if comp is None or subj is None:
+                continue
+            s_start, s_end = subj.left_edge.i, subj.right_edge.i + 1
+            speaker = self._speaker_near(doc, finder, s_start, s_end, subj.i, drafts)
+            if speaker is None:
+                continue
+            tokens = [t for t in comp.subtree if not (t.dep_ == "mark" and t.i == comp.left_edge.i)]
+            while tokens and tokens[-1].is_punct:
+                tokens.pop()
+            if len(tokens) < 3:
+                continue
+            text_start, text_end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+            return _Draft(speaker, [(text_start, text_end)], sent.start_char, sent.end_char, "indirect")
+        return None
+
+    def _action(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+        """"Morgan Stanley analyst Joseph Moore cut his rating to underweight": a view without a quote."""
+        rc = parse_rating_change(sent.text)
+        if not rc.found:
+            return None
+        verb_char = sent.start_char + rc.start
+        verb_i = _token_at(finder, verb_char)
+        speaker = self._speaker_near(doc, finder, sent.start, verb_i, verb_i, drafts)
+        lead = re.match(r'["“”\s]*', sent.text).end()
+        text = sent.text[lead:].strip()
+        start = sent.start_char + lead
+        return _Draft(speaker, [(start, start + len(text))], sent.start_char, sent.end_char, "action", rating=rc)
+
+    # -- records ------------------------------------------------------------
+    def _to_view(self, doc: Doc, d: _Draft) -> View:
+        sp = d.speaker or Speaker(None)
+        targets: list[str] = []
+        tickers: list[str] = []
+        for org in doc.spans["newsig_orgs"] if "newsig_orgs" in doc.spans else []:
+            if org.label_ not in TARGET_LABELS or not (d.start <= org.start_char and org.end_char <= d.end):
+                continue
+            if sp.firm_span and (org.start, org.end) == sp.firm_span:
+                continue
+            name, ticker = org_name(org)
+            if name not in targets:
+                targets.append(name)
+            if ticker and ticker not in tickers:
+                tickers.append(ticker)
+        quote = " ... ".join(_clean(doc.text[s:e]) for s, e in d.parts)
+        rc = d.rating
+        sentence = _sentence_index(doc, d.parts[0][0])
+        view = View(
+            analyst=sp.name, title=sp.title, firm=sp.firm, quote=quote, stance="neutral", score=None,
+            targets=tuple(targets), rating=rc.rating, price_target=rc.price_target,
+            previous_price_target=rc.previous_price_target, currency=rc.currency, sentence=sentence,
+            firm_ticker=sp.firm_ticker, target_tickers=tuple(tickers), stance_source="interim_lexicon",
+        )
+        label, score = interim_lexicon_stance(view)
+        return replace(view, stance=label, score=score)
+
+
+def _clean(text: str) -> str:
+    return text.strip().rstrip(",").strip()
+
+
+def _token_at(finder: SpeakerFinder, char: int) -> int:
+    """Index of the token covering char offset ``char``."""
+    i = bisect.bisect_right(finder.token_starts, char) - 1
+    return max(0, min(i, len(finder.token_starts) - 1))
+
+
+def _sentence_index(doc: Doc, char: int) -> int:
+    starts = [s.start_char for s in doc.sents]
+    return max(0, bisect.bisect_right(starts, char) - 1)
+
+
+def _last_speaker(drafts: list[_Draft]) -> Speaker | None:
+    for d in reversed(drafts):
+        if d.speaker and d.speaker.name:
+            return d.speaker
+    return None
+
+
+def _merge(drafts: list[_Draft], sent_starts: list[int]) -> list[_Draft]:
+    """Consecutive statements of the same named speaker (at most one sentence apart) are one view."""
+    out: list[_Draft] = []
+    for d in drafts:
+        prev = out[-1] if out else None
+        if prev and d.analyst and prev.analyst == d.analyst:
+            gap = bisect.bisect_right(sent_starts, d.start) - bisect.bisect_right(sent_starts, max(prev.end - 1, 0))
+            if gap <= 1:
+                prev.parts.extend(d.parts)
+                prev.start, prev.end = min(prev.start, d.start), max(prev.end, d.end)
+                if not prev.rating.found:
+                    prev.rating = d.rating
+                if prev.speaker and not (prev.speaker.title or prev.speaker.firm):
+                    prev.speaker = d.speaker
+                continue
+        out.append(d)
+    return out
+
+
+def add_sector_targets(doc: Doc) -> None:
+    """Add the sectors named inside each view's quoted text to its targets (order-independent).
+
+    Called by this component and by ``newsig_sectors``: whichever runs second sees both.
+    """
+    views = doc._.views
+    if not views or "newsig_sectors" not in doc.spans:
+        return
+    parts = doc._.view_parts or [()] * len(views)
+    out = []
+    for view, ranges in zip(views, parts):
+        names = list(view.targets)
+        for sp in doc.spans["newsig_sectors"]:
+            name = sp._.sector if sp.has_extension("sector") else None
+            if name and name not in names and any(s <= sp.start_char and sp.end_char <= e for s, e in ranges):
+                names.append(name)
+        out.append(replace(view, targets=tuple(names)))
+    doc._.views = out
+
+
+# -- stance -----------------------------------------------------------------
+class _Model(Protocol):
+    def predict(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> list[Any]: ...
+
+
+def action_direction(view: View) -> int:
+    """+1 / -1 / 0 from the stated rating and target move: what the analyst did, not said."""
+    value = 0.0
+    if view.rating:
+        value += vocabulary()["ratings"].get(view.rating.lower(), 0)
+    if view.price_target is not None and view.previous_price_target is not None:
+        diff = view.price_target - view.previous_price_target
+        value += 0.6 * ((diff > 0) - (diff < 0))
+    return (value > 0) - (value < 0)
+
+
+def _label(score: float) -> str:
+    return "positive" if score > STANCE_THRESHOLD else "negative" if score < -STANCE_THRESHOLD else "neutral"
+
+
+def _adjust(score: float, view: View) -> float:
+    return max(-1.0, min(1.0, score + 0.5 * action_direction(view)))
+
+
+def lexicon_score(text: str) -> float:
+    """INTERIM finance word count score in [-1, 1]: (positive - negative) / (hits + 1), negation flips."""
+    vocab = vocabulary()
+    words = re.findall(r"[a-z][a-z'-]*", text.lower())
+    pos, neg = set(vocab["interim_positive"]), set(vocab["interim_negative"])
+    negators = set(vocab["negators"])
+    p = n = 0
+    for i, w in enumerate(words):
+        sign = 1 if w in pos else -1 if w in neg else 0
+        if sign and any(x in negators for x in words[max(0, i - 3):i]):
+            sign = -sign
+        p += sign > 0
+        n += sign < 0
+    return (p - n) / (p + n + 1)
+
+
+def interim_lexicon_stance(view: View) -> tuple[str, float]:
+    """INTERIM rule until the sentiment model scores views (:func:`score_views` replaces it).
+
+    :func:`lexicon_score` of the quote, then the rating / target direction adds +-0.5.
+    """
+    score = round(_adjust(lexicon_score(view.quote), view), 3)
+    return _label(score), score
+
+
+def score_views(views: list[View], model: _Model) -> list[View]:
+    """Stance from the sentiment model on each quote, adjusted by rating / target direction."""
+    if not views:
+        return []
+    preds = model.predict([v.quote for v in views])
+    out = []
+    for view, pred in zip(views, preds):
+        if action_direction(view):
+            score = round(_adjust(float(pred.score), view), 3)
+            label = _label(score)
+        else:
+            score, label = round(float(pred.score), 3), pred.label
+        out.append(replace(view, stance=label, score=score, stance_source="model"))
+    return out

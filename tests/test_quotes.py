@@ -1,0 +1,200 @@
+"""Analyst views: speaker, title, firm, quote, targets, rating / price target, stance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from analyzer.components.quotes import find_quotes, interim_lexicon_stance, score_views
+from analyzer.components.ratings import parse_amount, parse_rating_change
+from analyzer.records import View
+from views_helpers import annotate
+
+SEED_ORGS = {
+    "Heungkuk Securities": ("FIRM", None),
+    "DAOL Investment & Securities": ("FIRM", "030210"),
+    "Ecopro": ("COMPANY", "086520"),
+    "HLB": ("COMPANY", "028300"),
+}
+
+US = """Nvidia shares rose 4% on Tuesday after the chipmaker reported record data center revenue.
+
+"Nvidia remains our top pick for the year, and we see plenty of upside from here," said Stacy Rasgon, an analyst at Bernstein. "Demand for accelerators is still far ahead of supply."
+
+Not everyone was convinced. Morgan Stanley analyst Joseph Moore cut his rating on Intel to underweight and lowered his price target to $18 from $25.
+
+"The turnaround is taking longer than we thought," Moore wrote in a note to clients.
+
+"This is a market that punishes any disappointment."
+"""
+US_ORGS = {"Nvidia": ("COMPANY", "NVDA"), "Intel": ("COMPANY", "INTC"), "Morgan Stanley": ("FIRM", "MS"),
+           "Bernstein": ("FIRM", None)}
+
+KR = """Choi Jae-won, head of research at Kiwoom Securities, said the rebound in memory prices may be short-lived. Choi said foreign investors were still selling chip stocks.
+
+Kiwoom Securities raised its target price for SK hynix to 260,000 won from 230,000 won.
+
+Lee Min-ho, a strategist at Mirae Asset Securities, warned that exporters face weaker demand from China."""
+KR_ORGS = {"Kiwoom Securities": ("FIRM", "039490"), "SK hynix": ("COMPANY", "000660"),
+           "Mirae Asset Securities": ("FIRM", "006800")}
+
+
+@pytest.fixture(scope="module")
+def seed_views(seed_text):
+    return annotate(seed_text, SEED_ORGS, published="2025-03-31")._.views
+
+
+@pytest.fixture(scope="module")
+def us_views():
+    return annotate(US, US_ORGS, published="2024-05-22")._.views
+
+
+@pytest.fixture(scope="module")
+def kr_views():
+    return annotate(KR, KR_ORGS, published="2025-04-02")._.views
+
+
+def test_seed_has_two_views_with_speakers_titles_firms(seed_views):
+    assert [(v.analyst, v.title, v.firm) for v in seed_views] == [
+        ("Jung Jin-soo", "researcher", "Heungkuk Securities"),
+        ("Kim Ji-hyun", "researcher", "DAOL Investment & Securities"),
+    ]
+    assert seed_views[1].firm_ticker == "030210"
+
+
+def test_seed_jung_is_negative_on_secondary_battery(seed_views):
+    jung = seed_views[0]
+    assert jung.quote.startswith("the performance of the secondary battery sector")
+    assert jung.stance == "negative" and jung.score < 0
+    assert "secondary battery" in jung.targets
+    assert jung.stance_source == "interim_lexicon"
+
+
+def test_seed_kim_quotes_form_one_view_favouring_sectors(seed_views):
+    kim = seed_views[1]
+    assert "volatility will increase" in kim.quote and "a defensive strategy" in kim.quote
+    assert set(kim.targets) >= {"semiconductors", "banks", "capital goods"}
+    assert kim.stance in {"neutral", "negative"}  # cautious, not bullish
+    assert kim.sentence == 17
+
+
+def test_quote_before_attribution_and_continuing_quote(us_views):
+    rasgon = us_views[0]
+    assert (rasgon.analyst, rasgon.title, rasgon.firm) == ("Stacy Rasgon", "analyst", "Bernstein")
+    assert "top pick" in rasgon.quote and "Demand for accelerators" in rasgon.quote
+    assert rasgon.target_tickers == ("NVDA",)
+    assert rasgon.stance == "positive"
+
+
+def test_rating_and_target_cut_merge_with_surname_quote(us_views):
+    moore = us_views[1]
+    assert (moore.analyst, moore.title, moore.firm, moore.firm_ticker) == \
+        ("Joseph Moore", "analyst", "Morgan Stanley", "MS")
+    assert (moore.rating, moore.price_target, moore.previous_price_target, moore.currency) == \
+        ("underweight", 18.0, 25.0, "USD")
+    assert "turnaround is taking longer" in moore.quote
+    assert moore.target_tickers == ("INTC",) and moore.stance == "negative"
+
+
+def test_unattributed_quote_is_kept_without_a_speaker(us_views):
+    last = us_views[-1]
+    assert last.quote.startswith("This is a market")
+    assert last.analyst is None and last.firm is None
+    assert len(us_views) == 3
+
+
+def test_korean_style_indirect_speech_and_surname(kr_views):
+    choi = kr_views[0]
+    assert (choi.analyst, choi.title, choi.firm) == ("Choi Jae-won", "head of research", "Kiwoom Securities")
+    assert "short-lived" in choi.quote and "foreign investors were still selling" in choi.quote
+    assert "semiconductors" in choi.targets
+
+
+def test_firm_target_price_raise_without_a_person(kr_views):
+    kiwoom = kr_views[1]
+    assert kiwoom.analyst is None and kiwoom.firm == "Kiwoom Securities"
+    assert (kiwoom.price_target, kiwoom.previous_price_target, kiwoom.currency) == (260000.0, 230000.0, "KRW")
+    assert kiwoom.target_tickers == ("000660",) and kiwoom.stance == "positive"
+
+
+def test_warned_that(kr_views):
+    lee = kr_views[2]
+    assert (lee.analyst, lee.title, lee.firm) == ("Lee Min-ho", "strategist", "Mirae Asset Securities")
+    assert lee.quote == "exporters face weaker demand from China"
+    assert lee.stance == "negative"
+
+
+def test_ambiguous_surname_is_not_guessed():
+    text = ("Kim Min-su, an analyst at KB Securities, expects a rebound. Kim Ji-hyun, a researcher at "
+            "DAOL Investment & Securities, disagrees.\n\n\"Exports will disappoint this quarter,\" Kim said.")
+    views = annotate(text)._.views
+    quote = next(v for v in views if v.quote.startswith("Exports"))
+    assert quote.analyst is None
+
+
+def test_quote_in_a_new_paragraph_is_not_given_to_the_previous_speaker():
+    text = ('"Margins will recover next year," said Park Seo-jun, an analyst at Samsung Securities.\n\n'
+            'Shares of the company fell 3%.\n\n"We are not buying this rally at all," one fund manager said.')
+    views = annotate(text)._.views
+    assert [v.analyst for v in views] == ["Park Seo-jun", None]
+
+
+def test_scare_quotes_are_not_views():
+    doc = annotate('The government\'s "value-up" program lifted bank shares on Monday.')
+    assert doc._.views == []
+
+
+def test_find_quotes_pairs_straight_and_curly_marks():
+    text = 'He said "one two" and “three four”.\n"open paragraph'
+    assert [text[s:e] for s, e, _ in find_quotes(text)] == ["one two", "three four", "open paragraph"]
+    assert [closed for *_, closed in find_quotes(text)] == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("cut his rating to underperform", ("underperform", -1, None, None, None)),
+        ("raised her target price for SK hynix to 260,000 won from 230,000 won", (None, 0, 260000.0, 230000.0, "KRW")),
+        ("lowered his price target to $18 from $25", (None, 0, 18.0, 25.0, "USD")),
+        ("upgraded the shares to buy with a price target of €95", ("buy", 1, 95.0, None, "EUR")),
+        ("reiterated its overweight rating", ("overweight", 1, None, None, None)),
+        ("the stock could rise to $30", (None, 0, None, None, None)),
+    ],
+)
+def test_parse_rating_change(text, expected):
+    rc = parse_rating_change(text)
+    assert (rc.rating, rc.rating_direction, rc.price_target, rc.previous_price_target, rc.currency) == expected
+
+
+def test_parse_amount():
+    assert parse_amount("HK$12.5") == (12.5, "HKD")
+    assert parse_amount("95 pence") == (95.0, "GBX")
+
+
+def _view(quote: str, **kw) -> View:
+    return View(analyst=None, title=None, firm=None, quote=quote, stance="neutral", score=None, **kw)
+
+
+def test_interim_stance_uses_negation_and_rating_direction():
+    assert interim_lexicon_stance(_view("we do not see any downside"))[0] == "positive"
+    label, score = interim_lexicon_stance(_view("no comment on the quarter", rating="sell"))
+    assert label == "negative" and score == -0.5
+
+
+@dataclass
+class _Pred:
+    label: str
+    score: float
+
+
+class _FakeModel:
+    def predict(self, texts, targets=None):
+        return [_Pred("positive", 0.6) for _ in texts]
+
+
+def test_score_views_takes_the_model_and_adjusts_for_a_downgrade():
+    views = [_view("a"), _view("b", rating="underweight", price_target=18.0, previous_price_target=25.0)]
+    scored = score_views(views, _FakeModel())
+    assert [(v.stance, v.score, v.stance_source) for v in scored] == [
+        ("positive", 0.6, "model"), ("neutral", 0.1, "model")]
