@@ -161,6 +161,21 @@ def short_name(name: str) -> str:
     return short if len(short) >= 2 else name
 
 
+_DART_SUFFIX = re.compile(
+    r"(?:[\s,.]+|(?-i:(?<=[a-z])(?=[A-Z])))(?:CO\s*[.,]+\s*,?\s*LTD\.?|COMPANY\s+LIMITED|COMPANY\s+LTD\.?|CO\.?\s*LTD\.?|"
+    r"CORPORATION\.?|CORP\.?|INC\.?|LTD\.?|LIMITED|COMPANY|CO\.?)\s*$",
+    re.I,
+)
+
+
+def clean_company_name(name: str) -> str:
+    """Registry names without their legal suffix: 'ECOPRO BM CO.,LTD.' -> 'ECOPRO BM', 'DONGWHA PHARM.CO.,LTD' -> 'DONGWHA PHARM'."""
+    name = re.sub(r"\s+", " ", name).strip()
+    for _ in range(3):
+        name = _DART_SUFFIX.sub("", name).strip(" ,.")
+    return name
+
+
 # ---- the universe -------------------------------------------------------------
 
 
@@ -464,7 +479,7 @@ def krx_listings(payload: bytes) -> list[Listing]:
         code, market = str(r.get("ISU_SRT_CD", "")), normalise_exchange(str(r.get("MKT_TP_NM", "")))
         if not re.fullmatch(r"[0-9A-Z]{6}", code) or market not in ("KOSPI", "KOSDAQ"):
             continue
-        name = short_name(str(r.get("ISU_ENG_NM") or r.get("ISU_ABBRV") or code).strip())
+        name = clean_company_name(str(r.get("ISU_ENG_NM") or r.get("ISU_ABBRV") or code)) or code
         aliases = tuple(a for a in {str(r.get("ISU_ABBRV") or "").strip()} if a and a != name)
         out.append(Listing(name=name, ticker=code, exchange=market, symbol=yahoo_symbol(code, market), country="KR",
                            currency="KRW", aliases=aliases))

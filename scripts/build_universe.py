@@ -36,6 +36,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout
 DATA = ROOT / "analyzer" / "data"
 SHARED = ROOT.parent / "shared" / "data" / "market"
 COLUMNS = ["name", "ticker", "exchange", "symbol", "country", "currency", "sector", "aliases", "kind"]
@@ -200,7 +201,7 @@ KR_NAMES = {  # readable English names where re-casing the DART name is not enou
     "464080": "SOS Lab", "448900": "PIM Korea", "112290": "YC Chem", "000910": "Union Corp", "163730": "Finger Inc",
     "050890": "Solid Inc", "001790": "TS Corp", "003160": "DI Corp", "005850": "SL Corp", "018290": "VT Co",
     "232140": "YC Corp", "014830": "Unid Co", "081180": "SEC Co", "271560": "Orion Corp", "003310": "Daejoo Corp",
-    "092200": "Dae-Il Corp", "323280": "Taesung Co", "437730": "Samhyun Co", "376300": "Dear U Co", "045660": "ATEC Co",
+    "089010": "Chemtronics", "015020": "e-Starco", "092200": "Dae-Il Corp", "323280": "Taesung Co", "437730": "Samhyun Co", "376300": "Dear U Co", "045660": "ATEC Co",
 }
 KR_ALIASES = {  # what news calls them besides the names above
     "450080": ["Ecopro Marty", "EcoPro Materials", "Ecopro Materials"],
@@ -232,19 +233,11 @@ KR_SECTORS = [  # (substring of the Korean KSIC industry, English sector), first
 ]
 KEEP_UPPER = {"POSCO", "NAVER", "HYBE", "HMM", "KCC", "OCI", "LIG", "ISC", "APR", "KT&G", "DB", "HD", "SK", "LG",
               "CJ", "GS", "LS", "KB", "NH", "BNK", "JB", "SKC", "KCTECH", "DL", "HL", "LX", "STX", "DGB", "IBK"}
-DART_SUFFIX = re.compile(
-    r"(?:[\s,.]+|(?<=[a-z])(?=[A-Z]))(?:CO\s*[.,]+\s*,?\s*LTD\.?|COMPANY\s+LIMITED|COMPANY\s+LTD\.?|CO\.?\s*LTD\.?|CORPORATION\.?|CORP\.?|"
-    r"INC\.?|LTD\.?|LIMITED|COMPANY|CO\.?)\s*$",
-    re.I,
-)
-
-
 def clean_dart(name_en: str) -> str:
     """'ECOPRO BM CO.,LTD.' -> 'ECOPRO BM'; 'SAMSUNG ELECTRONICS CO,.LTD' -> 'SAMSUNG ELECTRONICS'."""
-    name = re.sub(r"\s+", " ", name_en).strip()
-    for _ in range(3):
-        name = DART_SUFFIX.sub("", name).strip(" ,.")
-    return name
+    from analyzer.universe import clean_company_name
+
+    return clean_company_name(name_en)
 
 
 def recase(name: str) -> str:

