@@ -9,18 +9,21 @@ statement belongs to whom.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .ratings import vocabulary
+from .ratings import title_phrases, vocabulary, word_set
 
 NOT_PERSON = {"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "DATE", "TIME",
               "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE"}
 FIRM_LABELS = {"FIRM", "COMPANY", "ORG"}
 QUOTE_CHARS = {'"', "“", "”", "``", "''"}
 STOP_PUNCT = {".", "!", "?", ";"}
+BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+NEWLINE = re.compile(r"\n\s*")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,29 @@ class Speaker:
     firm: str | None = None
     firm_ticker: str | None = None
     firm_span: tuple[int, int] | None = None  # token offsets of the firm mention
+
+
+def paragraph_break(text: str) -> re.Pattern:
+    """What separates paragraphs: blank lines when the text has any (single newlines are then
+    hard wraps, as in Reuters copy), else every newline."""
+    return BLANK_LINE if BLANK_LINE.search(text) else NEWLINE
+
+
+def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) char offsets of the paragraph holding ``pos``."""
+    rx = paragraph_break(text)
+    start, end = 0, len(text)
+    for m in rx.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def crosses_paragraph(text: str, start: int, end: int) -> bool:
+    return bool(paragraph_break(text).search(text[start:end]))
 
 
 def org_spans(doc: Doc) -> list[Span]:
@@ -58,7 +84,7 @@ def person_names(doc: Doc, orgs: list[Span]) -> list[Span]:
     """PERSON entities and capitalised name sequences ("Jung Jin-soo") that are not orgs."""
     org_tokens = {i for sp in orgs for i in range(sp.start, sp.end)}
     blocked = {i for e in doc.ents if e.label_ in NOT_PERSON for i in range(e.start, e.end)} | org_tokens
-    titles = set(vocabulary()["titles"])
+    titles = word_set("titles")
     found: list[Span] = [e for e in doc.ents if e.label_ == "PERSON" and not any(i in org_tokens for i in range(e.start, e.end))]
     i = 0
     while i < len(doc):
@@ -80,11 +106,22 @@ def person_names(doc: Doc, orgs: list[Span]) -> list[Span]:
             found.append(doc[i:j])
         i = max(j, i + 1)
     # a lone surname of someone named in full ("Choi said"), whatever NER called it
-    surnames = {w for n in found if len(parts := split_name(n.text)) >= 2 for w in (parts[0], parts[-1])}
-    for tok in doc:
-        if tok.text in surnames and tok.i not in org_tokens and tok.is_title:
-            found.append(doc[tok.i:tok.i + 1])
-    return sorted(filter_spans(found), key=lambda s: s.start)
+    prefixes = word_set("name_prefixes")
+    not_names = word_set("not_name_words")
+    stripped = []
+    for span in found:  # "Chair Jerome Powell" -> "Jerome Powell"
+        while len(span) > 1 and span[0].lower_ in prefixes:
+            span = span[1:]
+        if not any(t.lower_ in not_names for t in span):  # "Wall Street", "Stock Market Inc"
+            stripped.append(span)
+    surnames = {w for n in stripped if len(parts := split_name(n.text)) >= 2 for w in (parts[0], parts[-1])}
+    text = doc.text
+    for word in surnames:  # regex, so a hyphenated surname ("Diaz-Alvarez", three tokens) is found too
+        for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None and not any(i in org_tokens for i in range(span.start, span.end)):
+                stripped.append(span)
+    return sorted(filter_spans(stripped), key=lambda s: s.start)
 
 
 def _name_token(tok) -> bool:
@@ -107,7 +144,7 @@ def resolve_surname(word: str, known: list[str]) -> str | None:
 
 def find_title(doc: Doc, start: int, end: int, *, near: str) -> tuple[str, int, int] | None:
     """The longest title phrase in tokens [start, end); the first one (near='start') or last ('end')."""
-    titles = sorted((tuple(t.split()) for t in vocabulary()["titles"]), key=len, reverse=True)
+    titles = title_phrases()
     hits: list[tuple[int, int, str]] = []
     i = start
     while i < end:
@@ -130,6 +167,7 @@ class SpeakerFinder:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
         self.token_starts = [t.idx for t in doc]
         linked = list(doc.spans["newsig_orgs"]) if "newsig_orgs" in doc.spans else []
         self.names = person_names(doc, [o for o in linked if o.label_ != "ORG"])  # ORG: an unlinked NER guess
@@ -188,6 +226,19 @@ class SpeakerFinder:
                                      if o.end <= found[1] and o.end >= found[1] - 1 and o.start >= before_start), None)
             elif firm is None:  # "Bernstein's Stacy Rasgon"
                 firm = next((o for o in self.orgs if o.end == name.start and o.text.endswith(("'s", "’s"))), None)
+                if firm is None and name.start >= 2 and doc[name.start - 1].lower_ in {"'s", "’s"}:
+                    firm = next((o for o in self.orgs if o.end == name.start - 1), None)
+                if firm is None and name.start >= 2 and doc[name.start - 1].lower_ in {"'s", "’s"}:
+                    j = name.start - 1
+                    while j > before_start and (doc[j - 1].is_title or doc[j - 1].is_upper) and doc[j - 1].is_alpha:
+                        j -= 1
+                    firm = doc[j:name.start - 1] if j < name.start - 1 else None
+        prefixes = word_set("name_prefixes")
+        j = name.start
+        while j > sent.start and doc[j - 1].lower_ in prefixes:
+            j -= 1
+        if title is None and j < name.start:
+            title = doc[j:name.start].text.lower()  # "Chief Executive Steve Jobs", "Chair Jerome Powell"
         if firm is not None:
             firm_name, ticker = org_name(firm)
             speaker = Speaker(full, title, firm_name, ticker, (firm.start, firm.end))
@@ -213,7 +264,8 @@ class SpeakerFinder:
 
     def firm_subject(self, start: int, end: int, verb_i: int) -> Speaker | None:
         """An org as the speaker ("Samsung Electronics said ..."): the org nearest the verb."""
-        cands = [o for o in self.orgs if o.start >= start and o.end <= end]
+        agencies = word_set("news_agencies")  # "(Reuters) - Yahoo said": the dateline is not the speaker
+        cands = [o for o in self.orgs if o.start >= start and o.end <= end and o.text.lower() not in agencies]
         if not cands:
             return None
         org = min(cands, key=lambda o: min(abs(o.start - verb_i), abs(o.end - verb_i)))
@@ -222,7 +274,7 @@ class SpeakerFinder:
 
 
 def _is_reporting(tok) -> bool:
-    return tok.lower_ in vocabulary()["reporting_verbs"] and tok.tag_.startswith("VB")
+    return tok.tag_.startswith("VB") and tok.lower_ in word_set("reporting_verbs")
 
 
 def is_reporting(tok) -> bool:

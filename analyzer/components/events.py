@@ -46,7 +46,7 @@ from spacy.util import filter_spans
 from analyzer.errors import PatternError
 from analyzer.records import Event
 
-from .attribution import org_name
+from .attribution import org_name, paragraph_bounds
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "events.jsonl"
 SPAN_KEY = "newsig_events"
@@ -134,10 +134,10 @@ class EventTagger:
 
 def _line(doc: Doc, sent: Span, span: Span) -> str:
     """The sentence, cut to the paragraph line holding the trigger (the parser can run over a blank line)."""
-    start = doc.text.rfind("\n", sent.start_char, span.start_char) + 1 or sent.start_char
-    end = doc.text.find("\n", span.end_char, sent.end_char)
-    text = doc.text[max(start, sent.start_char):end if end != -1 else sent.end_char]
-    return text.strip().strip('"“”').strip()[:MAX_TEXT]
+    full = doc.text
+    start, end = paragraph_bounds(full, span.start_char)
+    text = full[max(start, sent.start_char):min(end, sent.end_char)]
+    return " ".join(text.split()).strip('"“” ')[:MAX_TEXT]
 
 
 def _sector_move(span: Span, sector_ends: set[int]) -> bool:

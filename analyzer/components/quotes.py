@@ -30,7 +30,10 @@ from spacy.tokens import Doc, Span
 
 from analyzer.records import View
 
-from .attribution import QUOTE_CHARS, STOP_PUNCT, Speaker, SpeakerFinder, is_reporting, org_name
+from .attribution import (
+    QUOTE_CHARS, STOP_PUNCT, Speaker, SpeakerFinder, crosses_paragraph, is_reporting, org_name, paragraph_bounds,
+    paragraph_break,
+)
 from .ratings import RatingChange, parse_rating_change, vocabulary
 
 TARGET_LABELS = {"COMPANY", "INDEX"}
@@ -72,7 +75,9 @@ def find_quotes(text: str) -> list[tuple[int, int, bool]]:
     """Quoted stretches as (content start, content end, closed), paired per paragraph."""
     out: list[tuple[int, int, bool]] = []
     offset = 0
-    for line in text.split("\n"):
+    rx = paragraph_break(text)
+    pieces, seps = rx.split(text), [len(m.group()) for m in rx.finditer(text)] + [0]
+    for line, sep in zip(pieces, seps):
         opened: int | None = None
         for m in QUOTE_RE.finditer(line):
             ch = m.group()
@@ -85,8 +90,8 @@ def find_quotes(text: str) -> list[tuple[int, int, bool]]:
                 out.append((offset + opened, offset + m.start(), True))
                 opened = None
         if opened is not None and line[opened:].strip():
-            out.append((offset + opened, offset + len(line), False))
-        offset += len(line) + 1
+            out.append((offset + opened, offset + len(line.rstrip()), False))
+        offset += len(line) + sep
     return out
 
 
@@ -116,7 +121,7 @@ class QuoteExtractor:
         finder = SpeakerFinder(doc)
         sents = list(doc.sents)
         sent_starts = [s.start_char for s in sents]
-        quotes = [q for q in find_quotes(doc.text) if doc.text[q[0]:q[1]].strip()]
+        quotes = [q for q in find_quotes(finder.text) if finder.text[q[0]:q[1]].strip()]
         by_sent: dict[int, list[tuple[int, int, bool]]] = {}
         for q in quotes:
             by_sent.setdefault(bisect.bisect_right(sent_starts, q[0] - 1) - 1, []).append(q)
@@ -129,7 +134,7 @@ class QuoteExtractor:
                 prev_quote_end = q[1] + 1
                 if d is not None:
                     drafts.append(d)
-            if any(doc.text[max(s, sent.start_char):min(e, sent.end_char)].strip() for s, e in quoted_chars):
+            if any(finder.text[max(s, sent.start_char):min(e, sent.end_char)].strip() for s, e in quoted_chars):
                 continue
             d = self._indirect(doc, finder, sent, drafts) or self._action(doc, finder, sent, drafts)
             if d is not None:
@@ -137,7 +142,7 @@ class QuoteExtractor:
         merged = _merge(drafts, sent_starts)
         for d in merged:
             if not d.rating.found:
-                d.rating = parse_rating_change(doc.text[d.start:d.end])
+                d.rating = parse_rating_change(finder.text[d.start:d.end])
         return merged
 
     def _quote(self, doc: Doc, finder: SpeakerFinder, q: tuple[int, int, bool], prev_end: int,
@@ -149,7 +154,7 @@ class QuoteExtractor:
         right_end = close_tok + 1
         while right_end < len(doc) and right_end - close_tok < 40:
             t = doc[right_end]
-            if t.text in QUOTE_CHARS or "\n" in t.text:
+            if t.text in QUOTE_CHARS or (t.is_space and crosses_paragraph(finder.text, t.idx - 1, t.idx + len(t) + 1)):
                 break
             right_end += 1
             if t.text in STOP_PUNCT:
@@ -169,15 +174,16 @@ class QuoteExtractor:
         draft = _Draft(speaker, [(qs, qe)], min(start, qs), end, "quote", open_end=not closed)
         prev = drafts[-1] if drafts else None
         if speaker is None and prev is not None and prev.kind == "quote":
-            gap = doc.text[prev.end:qs - 1]
-            adjacent = not gap.strip() and ("\n" not in gap or prev.open_end)
-            near = len(SENT_END.findall(gap)) <= 1 and "\n\n" not in gap
+            gap = finder.text[prev.end:qs - 1]
+            same_par = not crosses_paragraph(finder.text, prev.end, qs - 1)
+            adjacent = not gap.strip() and (same_par or prev.open_end)
+            near = len(SENT_END.findall(gap)) <= 1 and same_par
             if (cue and near) or adjacent:
                 prev.parts.append((qs, qe))
                 prev.end = max(prev.end, end)
                 prev.open_end = not closed
                 return None
-        words = len(doc.text[qs:qe].split())
+        words = len(finder.text[qs:qe].split())
         if speaker is None and words < self.min_words:
             return None
         return draft
@@ -222,7 +228,9 @@ class QuoteExtractor:
             speaker = self._speaker_near(doc, finder, s_start, s_end, subj.i, drafts)
             if speaker is None:
                 continue
-            tokens = [t for t in comp.subtree if not (t.dep_ == "mark" and t.i == comp.left_edge.i)]
+            line_start, line_end = paragraph_bounds(finder.text, verb.idx)
+            tokens = [t for t in comp.subtree if not (t.dep_ == "mark" and t.i == comp.left_edge.i)
+                      and line_start <= t.idx < line_end]  # the parser may run over a line break
             while tokens and tokens[-1].is_punct:
                 tokens.pop()
             if len(tokens) < 3:
@@ -259,7 +267,8 @@ class QuoteExtractor:
                 targets.append(name)
             if ticker and ticker not in tickers:
                 tickers.append(ticker)
-        quote = " ... ".join(_clean(doc.text[s:e]) for s, e in d.parts)
+        text = doc.text
+        quote = " ... ".join(_clean(text[s:e]) for s, e in d.parts)
         rc = d.rating
         sentence = _sentence_index(doc, d.parts[0][0])
         view = View(
@@ -273,7 +282,8 @@ class QuoteExtractor:
 
 
 def _clean(text: str) -> str:
-    return text.strip().rstrip(",").strip()
+    """Whitespace collapsed (hard-wrapped copy), trailing comma of '"...," he said' dropped."""
+    return " ".join(text.split()).rstrip(",").strip()
 
 
 def _token_at(finder: SpeakerFinder, char: int) -> int:

@@ -43,6 +43,18 @@ def vocabulary() -> dict:
     return data
 
 
+@functools.lru_cache(maxsize=None)
+def word_set(key: str) -> frozenset[str]:
+    """One vocabulary list as a set, for fast membership tests."""
+    return frozenset(vocabulary()[key])
+
+
+@functools.lru_cache(maxsize=1)
+def title_phrases() -> tuple[tuple[str, ...], ...]:
+    """Title phrases as token tuples, longest first."""
+    return tuple(sorted((tuple(t.split()) for t in vocabulary()["titles"]), key=len, reverse=True))
+
+
 @dataclass(frozen=True)
 class RatingChange:
     """What one sentence says about a rating or a price target."""

@@ -30,6 +30,7 @@ from spacy.util import filter_spans
 from analyzer.errors import PatternError
 from analyzer.records import Sector
 
+from .attribution import crosses_paragraph
 from .quotes import add_sector_targets, lexicon_score
 from .ratings import vocabulary
 
@@ -130,7 +131,7 @@ def _inside_name(doc: Doc, start: int, end: int) -> bool:
 
 
 def _paragraph_breaks(doc: Doc, a: Span, b: Span) -> bool:
-    return "\n" in doc.text[a.start_char:b.start_char].strip()
+    return crosses_paragraph(doc.text, a.end_char, b.start_char)
 
 
 def _link_companies(doc: Doc, sectors: list[Span], orgs: list[Span]) -> None:
