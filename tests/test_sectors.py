@@ -78,3 +78,9 @@ def test_bad_taxonomy_line_is_a_pattern_error(tmp_path):
     bad.write_text(json.dumps(row) + "\n")
     with pytest.raises(PatternError, match="line 1"):
         load_taxonomy.__wrapped__(bad)
+
+
+def test_no_model_scores_fall_back_to_the_interim_lexicon(seed_doc):
+    n = len(list(seed_doc.sents))
+    recs = {r.name: r for r in sector_records(seed_doc, [None] * n)}
+    assert recs["secondary battery"].sentiment < 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .ratings import title_phrases, vocabulary, word_set
+from .ratings import title_phrases, word_set
 
 NOT_PERSON = {"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "DATE", "TIME",
               "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE"}
@@ -207,7 +207,7 @@ class SpeakerFinder:
         after_end = min(limit, sent.end, name.end + 16)
         for k in range(name.end, after_end):
             t = doc[k]
-            if t.text in QUOTE_CHARS or t.text in STOP_PUNCT or (k > name.end + 1 and _is_reporting(t)):
+            if t.text in QUOTE_CHARS or t.text in STOP_PUNCT or (k > name.end + 1 and is_reporting(t)):
                 after_end = k
                 break
         if name.end < after_end and doc[name.end].text in {",", "(", "of", "at", "from", "with"}:
@@ -273,10 +273,6 @@ class SpeakerFinder:
         return Speaker(None, None, name, ticker, (org.start, org.end))
 
 
-def _is_reporting(tok) -> bool:
-    return tok.tag_.startswith("VB") and tok.lower_ in word_set("reporting_verbs")
-
-
 def is_reporting(tok) -> bool:
     """A reporting verb ("said", "noted", "analyzed") used as a verb."""
-    return _is_reporting(tok)
+    return tok.tag_.startswith("VB") and tok.lower_ in word_set("reporting_verbs")

@@ -19,8 +19,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -192,7 +193,7 @@ def sector_records(doc: Doc, sentence_scores: Sequence[Any] | Mapping[int, Any] 
 
     ``sentence_scores``: per-sentence sentiment (floats in [-1, 1] or Predictions,
     indexed by sentence); sentiment = mean over sentences that name the sector.
-    Without scores, the interim lexicon scores those sentences. ``favoured`` is
+    Without scores (None, or all None), the interim lexicon scores those sentences. ``favoured`` is
     True / False when a view's quote names the sector with buy / avoid cues.
     """
     spans = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else []
@@ -206,6 +207,10 @@ def sector_records(doc: Doc, sentence_scores: Sequence[Any] | Mapping[int, Any] 
         if sp._.sector not in groups:
             order.append(sp._.sector)
         groups.setdefault(sp._.sector, []).append(sp)
+    if sentence_scores is not None and all(_score_of(v) is None for v in
+                                           (sentence_scores.values() if isinstance(sentence_scores, Mapping)
+                                            else sentence_scores)):
+        sentence_scores = None  # no model ran: the interim lexicon, as for views
     favours = _favours(doc)
     out = []
     for name in order:
