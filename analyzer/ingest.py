@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -85,6 +86,7 @@ class Ingest:
         self.stats = IngestStats()
         self.reader: SourceReader | None = None
         self.run_id: int | None = None
+        self._inflight: set[str] = set()  # ids and URLs taken but not stored yet (bounded by the pipeline)
 
     # ---- the run ----------------------------------------------------------------
 
@@ -96,19 +98,19 @@ class Ingest:
         if leftovers:
             self._link(leftovers)
         self.reader = SourceReader(paths, fields, stdin)
-        pending: list[Article] = []
-        for item in self._timed_items():
-            if isinstance(item, SourceError):
-                self.fail(item.origin, item.error)
-            else:
-                pending.append(item)
-                if len(pending) >= self.batch_size:
-                    self._flush(pending)
-                    pending = []
-            if self.on_progress:
-                self.on_progress(self)
-        if pending:
-            self._flush(pending)
+        batch: list[ArticleResult] = []
+        results = self._results(self._fresh())
+        while True:
+            t0, parse0 = time.perf_counter(), self.stats.timings["parse"]
+            result = next(results, None)
+            self.stats.timings["analyze"] += time.perf_counter() - t0 - (self.stats.timings["parse"] - parse0)
+            if result is not None:
+                batch.append(result)
+            if batch and (result is None or len(batch) >= self.batch_size):
+                self._store(batch)
+                batch = []
+            if result is None:
+                break
         self._finish()
         if self.on_progress:
             self.on_progress(self)
@@ -145,23 +147,72 @@ class Ingest:
         if self.on_error:
             self.on_error(origin, error)
 
+    # ---- the stream -----------------------------------------------------------------
+
+    def _fresh(self) -> Iterator[Article]:
+        """Articles not stored yet, checked against the database a batch at a time; errors recorded."""
+        chunk: list[Article] = []
+        for item in self._timed_items():
+            if isinstance(item, SourceError):
+                self.fail(item.origin, item.error)
+            else:
+                chunk.append(item)
+            if len(chunk) >= self.batch_size:
+                yield from self._new_only(chunk)
+                chunk = []
+            if self.on_progress:
+                self.on_progress(self)
+        yield from self._new_only(chunk)
+
+    def _results(self, articles: Iterator[Article]) -> Iterator[ArticleResult]:
+        """One long ``nlp.pipe`` over the stream (a process pool lives as long as the run).
+
+        If the pipeline raises, the articles it had taken but not returned are retried one
+        by one (the bad one is recorded), then the stream resumes where it was.
+        """
+        kw = {"sentiment": self.sentiment, "batch_size": self.batch_size, "n_process": self.workers}
+        taken: deque[Article] = deque()
+
+        def feed() -> Iterator[Article]:
+            for art in articles:
+                taken.append(art)
+                yield art
+
+        while True:
+            try:
+                for result in self.analyze(feed(), **kw):
+                    taken.popleft()
+                    yield result
+                return
+            except FATAL:
+                raise
+            except Exception:  # noqa: BLE001 - a pipeline bug on one text must not stop the archive
+                stuck = list(taken)
+                taken.clear()
+            for art in stuck:
+                try:
+                    yield from self.analyze([art], **{**kw, "n_process": 1})
+                except FATAL:
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    self._forget(art)
+                    self.fail(art.origin or art.id, f"analysis failed: {type(exc).__name__}: {exc}")
+
     # ---- one batch ----------------------------------------------------------------
 
-    def _flush(self, batch: list[Article]) -> None:
-        fresh = self._new_only(batch)
-        if not fresh:
-            return
+    def _store(self, results: list[ArticleResult]) -> None:
         t0 = time.perf_counter()
-        results = self._analyse(fresh)
-        t1 = time.perf_counter()
-        self.stats.timings["analyze"] += t1 - t0
-        if not results:
-            return
         ids = self._save(results)
-        t2 = time.perf_counter()
-        self.stats.timings["store"] += t2 - t1
+        self.stats.timings["store"] += time.perf_counter() - t0
+        for result in results:
+            self._forget(result.article)
         self.stats.stored += len(ids)
         self._link(ids)
+
+    def _forget(self, art: Article) -> None:
+        self._inflight.discard(art.id)
+        if art.url:
+            self._inflight.discard(art.url)
 
     def _save(self, results: list[ArticleResult]) -> list[str]:
         """One transaction per batch; if a record will not store, article by article (and that one fails)."""
@@ -207,8 +258,6 @@ class Ingest:
             marks = ",".join("?" * len(chunk))
             by_url.update(self.db.execute(f"SELECT url, ingest_run FROM articles WHERE url IN ({marks})", chunk))
         fresh: list[Article] = []
-        seen_ids: set[str] = set()
-        seen_urls: set[str] = set()
         for art in batch:
             if art.id in stored or (art.url and art.url in by_url):
                 run = stored[art.id] if art.id in stored else by_url[art.url]
@@ -216,36 +265,14 @@ class Ingest:
                     self.stats.duplicates += 1
                 else:
                     self.stats.skipped += 1
-            elif art.id in seen_ids or (art.url and art.url in seen_urls):
-                self.stats.duplicates += 1
+            elif art.id in self._inflight or (art.url and art.url in self._inflight):
+                self.stats.duplicates += 1  # taken earlier in this run, not stored yet
             else:
                 fresh.append(art)
-                seen_ids.add(art.id)
+                self._inflight.add(art.id)
                 if art.url:
-                    seen_urls.add(art.url)
+                    self._inflight.add(art.url)
         return fresh
-
-    def _analyse(self, articles: list[Article]) -> list[ArticleResult]:
-        """The whole batch at once; if it fails, article by article so one bad text costs only itself."""
-        kw = {"sentiment": self.sentiment, "batch_size": self.batch_size, "n_process": self.workers}
-        try:
-            return list(self.analyze(articles, **kw))
-        except FATAL:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a pipeline bug on one text must not stop the archive
-            if len(articles) == 1:
-                self.fail(articles[0].origin or articles[0].id, f"analysis failed: {type(exc).__name__}: {exc}")
-                return []
-        results = []
-        kw["n_process"] = 1
-        for art in articles:
-            try:
-                results.extend(self.analyze([art], **kw))
-            except FATAL:
-                raise
-            except Exception as exc:  # noqa: BLE001
-                self.fail(art.origin or art.id, f"analysis failed: {type(exc).__name__}: {exc}")
-        return results
 
     # ---- run bookkeeping -----------------------------------------------------------
 
