@@ -193,7 +193,7 @@ class Universe:
                 if code:
                     self._codes.setdefault(code.upper(), []).append(listing)
         self._phrases: list[tuple[str, Listing, bool]] | None = None
-        self._by_phrase: dict[str, list[Listing]] | None = None
+        self._winners: dict[str, list[tuple[str, Listing]]] | None = None
 
     def phrases(self) -> list[tuple[str, Listing, bool]]:
         """(phrase, listing, case_sensitive) for every name the linker may match.
@@ -203,6 +203,20 @@ class Universe:
         listing's own names over generated short names), and to nobody on a tie.
         """
         if self._phrases is None:
+            out: list[tuple[str, Listing, bool]] = []
+            for low, winners in self._resolve().items():
+                if len(winners) == 1:
+                    phrase, listing = winners[0]
+                    forms = {phrase} | {n for n in listing.names if n.lower() == low}
+                    sensitive = case_sensitive(phrase)
+                    for form in sorted(forms) if sensitive else [phrase]:
+                        out.append((form, listing, sensitive))
+            self._phrases = out
+        return self._phrases
+
+    def _resolve(self) -> dict[str, list[tuple[str, Listing]]]:
+        """lower-case phrase -> the (phrase, listing) pairs that win it (one, or a tie)."""
+        if self._winners is None:
             claims: dict[str, dict[str, tuple[int, str, Listing]]] = {}
             for listing in self.listings:
                 base = self._tier.get(listing.key, 1) * 2
@@ -219,20 +233,12 @@ class Universe:
                     old = owners.get(listing.key)
                     if old is None or rank < old[0]:
                         owners[listing.key] = (rank, phrase, listing)
-            out: list[tuple[str, Listing, bool]] = []
-            by_phrase: dict[str, list[Listing]] = {}
+            winners: dict[str, list[tuple[str, Listing]]] = {}
             for low, owners in claims.items():
                 best = min(r for r, _, _ in owners.values())
-                winners = [(p, lst) for r, p, lst in owners.values() if r == best]
-                by_phrase[low] = [lst for _, lst in winners]
-                if len(winners) == 1:
-                    phrase, listing = winners[0]
-                    forms = {phrase} | {n for n in listing.names if n.lower() == low}
-                    sensitive = case_sensitive(phrase)
-                    for form in sorted(forms) if sensitive else [phrase]:
-                        out.append((form, listing, sensitive))
-            self._phrases, self._by_phrase = out, by_phrase
-        return self._phrases
+                winners[low] = [(p, lst) for r, p, lst in owners.values() if r == best]
+            self._winners = winners
+        return self._winners
 
     def lookup(self, query: str) -> list[Listing]:
         """Listings whose name or alias is ``query`` (any case), or whose ticker or symbol it is.
@@ -240,10 +246,9 @@ class Universe:
         >>> load_universe().lookup("ecopro bm")[0].ticker
         '247540'
         """
-        self.phrases()
         q = " ".join(query.split())
         found = list(self._codes.get(q.upper(), []))
-        for listing in (self._by_phrase or {}).get(q.lower(), []):
+        for _, listing in self._resolve().get(q.lower(), []):
             if listing not in found:
                 found.append(listing)
         return found
@@ -258,9 +263,8 @@ class Universe:
 
     def suggest(self, query: str, n: int = 5) -> list[str]:
         """Close names for a miss: 'ecopro b' -> ['EcoPro BM', ...]."""
-        self.phrases()
         names = {listing.name.lower(): listing.name for listing in self.listings}
-        names.update({k: v[0].name for k, v in (self._by_phrase or {}).items() if v})
+        names.update({k: v[0][1].name for k, v in self._resolve().items() if v})
         close = difflib.get_close_matches(query.lower(), list(names), n=n * 2, cutoff=0.6)
         starts = [k for k in names if k.startswith(query.lower())][:n]
         return list(dict.fromkeys(names[k] for k in [*starts, *close]))[:n]

