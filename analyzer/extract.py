@@ -106,6 +106,8 @@ def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> Arti
     ]
     if sentiment:
         views = _score_views(views)
+        if views:
+            doc._.views = views  # sectors read the scored views to decide which sectors are favoured
     tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
     names_with_facts = {m.entity for m in moves + metrics if m.entity}
     speaker_firms = {v.firm for v in views if v.firm} | {v.firm_ticker for v in views if v.firm_ticker}

@@ -76,20 +76,28 @@ def article_tables(result: dict[str, Any], *, sentences: bool = False) -> Group:
                 ) if x
             ) or "—"
             quote = v["quote"] if len(v["quote"]) <= 160 else v["quote"][:157] + "..."
-            t.add_row(_fmt(v["analyst"]), _fmt(v["title"]), _fmt(v["firm"]), v["stance"], _signed(v["score"]),
+            stance = v["stance"] + ("*" if v.get("stance_source") == "interim_lexicon" else "")
+            firm = _fmt(v["firm"]) + (f" ({v['firm_ticker']})" if v.get("firm_ticker") else "")
+            t.add_row(v["analyst"] or "(unattributed)", _fmt(v["title"]), firm, stance, _signed(v["score"]),
                       _fmt(v["targets"]), target, quote)
         parts.append(t)
     if result["sectors"]:
         t = _table("Sectors", ["sector", "mentions", "sentiment", "favoured", "tickers"])
         for s in result["sectors"]:
-            t.add_row(s["name"], str(s["mentions"]), _signed(s["sentiment"]), _fmt(s.get("favoured")),
+            favoured = {True: "yes", False: "no"}.get(s.get("favoured"), "—")
+            t.add_row(s["name"], str(s["mentions"]), _signed(s["sentiment"]), favoured,
                       _fmt(s.get("tickers")))
         parts.append(t)
     if result["events"]:
-        t = _table("Events", ["type", "date", "tickers", "sent."])
+        t = _table("Events", ["type", "date", "tickers", "sent.", "text"])
         for e in result["events"]:
-            t.add_row(e["type"], _fmt(e["date"]), _fmt(e.get("tickers")), str(e["sentence"]))
+            text = (e.get("text") or "").split("\n")[0]
+            t.add_row(e["type"], _fmt(e["date"]), _fmt(e.get("tickers")), str(e["sentence"]),
+                      text if len(text) <= 80 else text[:77] + "...")
         parts.append(t)
+    if any(v.get("stance_source") == "interim_lexicon" for v in result["views"]):
+        parts.append(Text("* stance from the interim word list (run with the sentiment model for the model's stance)",
+                          style="dim"))
     if sentences and result["sentences"]:
         t = _table("Sentences", ["#", "sentiment", "score", "text"])
         for s in result["sentences"]:
