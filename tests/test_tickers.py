@@ -210,3 +210,10 @@ def test_ticker_as_name_after_the_company_links_to_it(nlp):
     assert kkr and all(s._.listing is not None and s._.listing.ticker == "KKR" for s in kkr)
     other = nlp("KKR said the deal values it at $2 billion.")  # no company named first: not guessed
     assert all(s._.listing is None for s in other.spans[SPAN_KEY] if s.text == "KKR")
+
+
+def test_unknown_ticker_takes_the_capitalised_name_before_it(blank):
+    doc = blank("Acme Widgets (NASDAQ: ACMW) jumped, and then (NYSE: QQQX) fell.")
+    assert orgs(doc) == [("Acme Widgets", "COMPANY", "ACMW"), ("QQQX", "COMPANY", "QQQX")]
+    acme = doc.spans[SPAN_KEY][0]._.listing
+    assert (acme.name, acme.exchange, acme.symbol) == ("Acme Widgets", "NASDAQ", "ACMW")

@@ -159,7 +159,7 @@ class TickerLinker:
         chosen = [c for c in chosen if not (c.weak and any(
             e.start <= c.start and c.end <= e.end and (e.end - e.start) > (c.end - c.start) for e in doc.ents))]
         for a, b, listing, known in explicit:
-            prev = _adjacent(doc, a, chosen) or _adjacent(doc, a, ner)
+            prev = _adjacent(doc, a, chosen) or _adjacent(doc, a, ner) or _name_before(doc, a)
             if prev is not None:
                 if known is None and (prev.listing is None or prev.listing.ticker != listing.ticker):
                     continue
@@ -171,6 +171,7 @@ class TickerLinker:
                 prev.listing, prev.source = listing, "explicit"
                 if prev in ner:
                     ner.remove(prev)
+                if prev not in chosen:
                     chosen.append(prev)
             elif known is not None:
                 span = doc.char_span(a, b, alignment_mode="expand")
@@ -225,6 +226,31 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while end > start and doc[end - 1].text in ("'s", "'", "’s", "’"):
         end -= 1
     return start, end
+
+
+def _name_before(doc: Doc, char: int) -> _Cand | None:
+    """Capitalised words right before a ticker that nothing else claimed: 'Acme Widgets Inc (NASDAQ: ACMW)'."""
+    span = doc.char_span(0, char, alignment_mode="contract") if char else None
+    if span is None or not len(span):
+        return None
+    end = span.end
+    while end > 0 and doc[end - 1].is_space:
+        end -= 1
+    start = end
+    while start > 0 and end - start < 6:
+        tok = doc[start - 1]
+        if tok.lower_ in CORP_SUFFIXES or tok.text == "&" and start < end:
+            start -= 1
+        elif tok.is_alpha and (tok.is_title or tok.is_upper) and not (tok.is_stop and tok.is_sent_start):
+            if tok.is_sent_start:
+                start -= 1
+                break
+            start -= 1
+        else:
+            break
+    while start < end and (doc[start].is_stop or doc[start].text == "&"):
+        start += 1  # "The", "Shares"-like openers are not part of a name
+    return _Cand(start, end, None, "explicit") if end > start else None
 
 
 def _adjacent(doc: Doc, char: int, cands: list[_Cand]) -> _Cand | None:
