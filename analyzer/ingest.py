@@ -322,8 +322,9 @@ def run_cli(db, paths: list[str], **options: Any) -> IngestStats:
         reader, s = job.reader, job.stats
         if reader is not None and progress.tasks[task].total is None and "-" not in reader.paths:
             progress.update(task, total=reader.total_bytes or 1)
-        rate = s.read / max(time.perf_counter() - started, 1e-9)
-        progress.update(task, completed=reader.done_bytes if reader else 0, articles=s.read, rate=rate)
+        done = s.stored + s.duplicates + s.skipped + s.failed  # reading runs a batch or two ahead
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        progress.update(task, completed=reader.done_bytes if reader else 0, articles=done, rate=rate)
 
     def on_error(origin: str, error: str) -> None:
         err.print(f"{escape(origin)}: {escape(error)}", highlight=False, soft_wrap=True)
