@@ -7,6 +7,7 @@ whole article: moves, metrics and views found by the other components.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from typing import Any
 
@@ -37,14 +38,63 @@ def _label(pred: Any) -> str | None:
 def entity_groups(doc: Doc) -> "OrderedDict[str, list[Span]]":
     """Mentions grouped per distinct organisation, in order of first mention."""
     groups: "OrderedDict[str, list[Span]]" = OrderedDict()
+    surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
     for span in sorted(doc.spans.get("newsig_orgs", []), key=lambda s: s.start):
         listing = _ext(span, "listing")
         if listing is not None:
             key = listing.symbol or listing.ticker or listing.name
         else:
+            if len(span) == 1 and span[0].lower_ in surnames:
+                continue  # "Ermotti said": a person the tagger took for an organisation
             key = "org:" + span.text.lower().removesuffix("'s")
         groups.setdefault(key, []).append(span)
+    return _merge_short_names(groups)
+
+
+def _merge_short_names(groups: "OrderedDict[str, list[Span]]") -> "OrderedDict[str, list[Span]]":
+    """A bare group name ("Hyundai") in an article that names exactly one company of that
+    group ("Hyundai Motor") refers to it; with two or more candidates it stays unlinked."""
+    linked = {k: v for k, v in groups.items() if not k.startswith("org:")}
+    for key in [k for k in groups if k.startswith("org:")]:
+        short = key[4:]
+        owners = [k for k, spans in linked.items()
+                  if (_ext(spans[0], "listing").name.lower() + " ").startswith(short + " ")
+                  or any(s.text.lower().startswith(short + " ") for s in spans)]
+        if len(owners) == 1:
+            linked_spans = groups[owners[0]]
+            groups[owners[0]] = sorted(linked_spans + groups.pop(key), key=lambda s: s.start)
     return groups
+
+
+LEGAL_SUFFIX = re.compile(r"[,\s]+(?:co|corp|corporation|inc|ltd|plc|ag|se|sa|nv|llc|group|holdings?|company)\.?$", re.I)
+
+
+def in_title(spans: list[Span], title: str | None) -> bool:
+    """Named in the headline, by its text or its name without legal suffixes ("J.C. Penney Co Inc")."""
+    if not title:
+        return False
+    low = title.lower()
+    for s in spans:
+        name = s.text.removesuffix("'s")
+        core = name
+        while True:
+            shorter = LEGAL_SUFFIX.sub("", core)
+            if shorter == core:
+                break
+            core = shorter
+        if name.lower() in low or (len(core) >= 3 and core.lower() in low):
+            return True
+    return False
+
+
+def _aside(span: Span) -> bool:
+    """An unlinked name in parentheses or a dateline ("SEOUL (Reuters) -") is not what the article is about."""
+    doc = span.doc
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    after = doc[span.end].text if span.end < len(doc) else ""
+    if before == "(" and after == ")":
+        return True
+    return span.start_char < 40 and span.text.isupper() and after == "("
 
 
 def sentence_index(doc: Doc) -> dict[int, int]:
@@ -63,13 +113,17 @@ def _role(spans: list[Span], label: str, tickers_with_facts: set[str], names_wit
     ticker = listing.ticker if listing is not None else None
     if (ticker and (ticker in tickers_with_facts or ticker in meta or ticker in view_targets)) or name in names_with_facts:
         return ROLE_SUBJECT
-    if title and any(s.text.lower() in title.lower() for s in spans):
+    if in_title(spans, title) and not all(_aside(s) for s in spans):
         return ROLE_SUBJECT
-    if label == "FIRM" or name in speaker_firms:
-        return ROLE_SOURCE if name in speaker_firms or (ticker and ticker in speaker_firms) else ROLE_MENTIONED
+    employer = name in speaker_firms or bool(ticker and ticker in speaker_firms)
+    if label == "FIRM":
+        return ROLE_SOURCE if employer else ROLE_MENTIONED
+    if employer and label == "COMPANY" and len(spans) == 1:
+        return ROLE_SOURCE  # named once, as a quoted analyst's employer
     if label in ("COMPANY", "INDEX"):
         return ROLE_SUBJECT
-    return ROLE_SUBJECT if len(spans) >= 2 else ROLE_MENTIONED
+    # an organisation the universe does not know: the subject only when the text keeps coming back to it
+    return ROLE_SUBJECT if sum(not _aside(s) for s in spans) >= 3 else ROLE_MENTIONED
 
 
 def _relevance(spans: list[Span], doc: Doc, role: str, has_facts: bool, max_mentions: int, in_title: bool) -> float:
@@ -110,7 +164,8 @@ def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> Arti
             doc._.views = views  # sectors read the scored views to decide which sectors are favoured
     tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
     names_with_facts = {m.entity for m in moves + metrics if m.entity}
-    speaker_firms = {v.firm for v in views if v.firm} | {v.firm_ticker for v in views if v.firm_ticker}
+    analysts = [v for v in views if v.analyst]  # a company speaking for itself is not a "source"
+    speaker_firms = {v.firm for v in analysts if v.firm} | {v.firm_ticker for v in analysts if v.firm_ticker}
     view_targets = {t for v in views for t in v.target_tickers}
     meta = set(article.tickers)
     groups = entity_groups(doc)
@@ -124,14 +179,14 @@ def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> Arti
         name = listing.name if listing is not None else spans[0].text.removesuffix("'s")
         ticker = listing.ticker if listing is not None else None
         has_facts = (ticker in tickers_with_facts) if ticker else name in names_with_facts
-        in_title = bool(article.title) and any(s.text.lower() in (article.title or "").lower() for s in spans)
+        titled = in_title(spans, article.title)
         entities.append(Entity(
             name=name, ticker=ticker,
             exchange=getattr(listing, "exchange", None), symbol=getattr(listing, "symbol", None),
             role=role,
             mentions=tuple(Mention(s.text, s.start_char, s.end_char, sent_of.get(s.start, 0)) for s in spans),
             sentiment=_entity_sentiment(spans) if role == ROLE_SUBJECT else None,
-            relevance=_relevance(spans, doc, role, has_facts, max_mentions, in_title),
+            relevance=_relevance(spans, doc, role, has_facts, max_mentions, titled),
             kind=getattr(listing, "kind", None) or KIND_BY_LABEL.get(label, "org"),
             country=getattr(listing, "country", None), sector=getattr(listing, "sector", None),
         ))

@@ -142,3 +142,26 @@ def test_company_figures_are_metrics_and_market_figures_stay_unowned(analyze_fas
     cpi = [m for m in r["metrics"] if "price index" in m["metric"]]
     assert cpi and cpi[0]["ticker"] is None
     assert all(m["ticker"] is not None for m in r["moves"])
+
+
+def test_roles_of_speakers_employers_and_asides(analyze_fast):
+    text = (
+        "SEOUL (Reuters) - Hyundai Motor said its labor relations chief quit on Monday. Hyundai said the "
+        "strike cost it 13,000 vehicles. \"Demand is weak,\" said Kim Min-su, an analyst at Samsung Securities."
+    )
+    r = analyze_fast(text, "2013-03-18", title="Hyundai Motor labor chief quits")
+    roles = {e["name"]: e for e in r["entities"]}
+    hyundai = roles["Hyundai Motor"]
+    assert hyundai["role"] == "subject" and len(hyundai["mentions"]) == 2  # bare "Hyundai" joins it
+    assert roles["Samsung Securities"]["role"] == "source"
+    assert all(e["role"] != "subject" for n, e in roles.items() if n in ("SEOUL", "Reuters"))
+    assert max(roles.values(), key=lambda e: e["relevance"])["name"] == "Hyundai Motor"
+
+
+def test_transitive_changes_are_metrics_of_the_object(analyze_fast):
+    r = analyze_fast("UBS cut its overall bonus pool by 7 percent. Apple raised its dividend by 10%. "
+                     "Shares of Apple rose 2%.", "2013-03-14")
+    metrics = {(m["ticker"], m["metric"]): m["value"] for m in r["metrics"]}
+    assert metrics[("UBSG", "overall bonus pool change")] == pytest.approx(-7.0)
+    assert metrics[("AAPL", "dividend change")] == pytest.approx(10.0)
+    assert [(m["ticker"], m["change_pct"]) for m in r["moves"]] == [("AAPL", 2.0)]

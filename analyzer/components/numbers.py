@@ -345,9 +345,13 @@ class NumberExtractor:
                 return "skip", None, 0  # "shares fell to 5%"? too odd to guess
             return "metric_inherit", None, direction
         verb = governing_verb(first)
-        if verb is not None and verb.lower_ not in DOWN | UP | CLOSE:
-            obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")), None)
-            if obj is not None and any(t.lower_ in METRIC_NOUNS for t in obj.subtree if t.i <= obj.i):
+        if verb is not None and verb.lower_ not in CLOSE:
+            obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")
+                        and not q.span.start <= c.i < q.span.end and c.pos_ in ("NOUN", "PROPN")), None)
+            # "posted net income ..., up 53.7%" / "cut its bonus pool by 7%": the object changed, not the stock
+            transitive = verb.lower_ in DOWN | UP and obj is not None and obj.pos_ == "NOUN" \
+                and obj.lower_ not in STOCK_WORDS
+            if obj is not None and (transitive or any(t.lower_ in METRIC_NOUNS for t in obj.subtree if t.i <= obj.i)):
                 return "metric", f"{noun_phrase(obj)} change", direction
         if near in DOWN | UP or direction:
             return "move", None, direction
