@@ -67,7 +67,7 @@ NOT_TICKERS = frozenset({
 # Documented exceptions to the case rule of :func:`case_sensitive`.
 CASE_SENSITIVE = frozenset({"Meta", "Amazon", "Alphabet", "Apple", "Target", "Block", "Visa", "Shell", "Ford",
                             "Gap", "Snap", "Square", "Best Buy", "Oracle", "Intuit", "Progressive", "Ball",
-                            "Southern", "Dominion", "Crown", "Pool", "Monster", "Union"})
+                            "Southern", "Dominion", "Crown", "Pool", "Monster", "Union", "Dow", "Next"})
 CASE_INSENSITIVE = frozenset({"Samsung", "Tesla", "Siemens", "Nike", "Boeing", "Intel", "Naver", "Kakao"})
 _SUFFIX = re.compile(
     r"(?:,?\s+(?:Inc\.?|Incorporated|Corp\.?|Corporation|Co\.?|Company|Ltd\.?|Limited|plc|PLC|AG|SE|SA|S\.A\.|"

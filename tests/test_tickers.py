@@ -217,3 +217,14 @@ def test_unknown_ticker_takes_the_capitalised_name_before_it(blank):
     assert orgs(doc) == [("Acme Widgets", "COMPANY", "ACMW"), ("QQQX", "COMPANY", "QQQX")]
     acme = doc.spans[SPAN_KEY][0]._.listing
     assert (acme.name, acme.exchange, acme.symbol) == ("Acme Widgets", "NASDAQ", "ACMW")
+
+
+def test_bare_codes_need_a_name_and_abbreviations_are_not_tickers(nlp):
+    doc = nlp("Demand for energy storage systems (ESS) grew, and Energy Storage Systems (ESS) orders rose. "
+              "Electronic Arts (EA) gained while Ecopro (KOSDAQ: A086520) fell.")
+    assert linked(doc) == {"Electronic Arts": "EA", "Ecopro": "086520"}
+
+
+def test_codes_glued_to_markup_make_no_span(blank):
+    doc = blank("See [KOSDAQ:290090](https://example.com/stocks) for details.")
+    assert all(len(s.text) < 20 for s in doc.spans[SPAN_KEY])

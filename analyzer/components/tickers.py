@@ -107,7 +107,9 @@ class TickerLinker:
                 if nxt.is_alpha and (nxt.is_title or nxt.is_upper):  # "Samsung Heavy", "Samsung Group"
                     continue
             if weak and tagged and not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span):
-                continue  # "Target" as a noun, "Block" starting a sentence
+                continue  # "Target" as a noun
+            if weak and tagged and len(span) == 1 and span[0].is_sent_start and span[0].ent_type_ != "ORG":
+                continue  # "Next", "Block" starting a sentence: capitalised anyway, so only the NER can tell
             while end < len(doc) and doc[end].lower_ in CORP_SUFFIXES:
                 end += 1
             out.append(_Cand(start, end, listing, "universe", weak))
@@ -121,6 +123,9 @@ class TickerLinker:
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 code, ex = m.group("code"), m.groupdict().get("ex")
+                if ex and normalise_exchange(ex) in ("KRX", "KOSPI", "KOSDAQ") and re.fullmatch(r"A\d{6}", code):
+                    code = code[1:]  # KRX short codes are also written 'A005930'
+
                 if how == "yahoo" and m.groupdict().get("sfx"):
                     ex = "KOSPI" if m.group("sfx") == "KS" else "KOSDAQ"
                 listing = self.universe.by_ticker(code, ex)
@@ -137,8 +142,8 @@ class TickerLinker:
                     known = False
                 else:
                     known = True
-                if how == "bare" and len(code) == 1:
-                    known = None  # single letters ("(C)") only confirm an adjacent mention
+                if how == "bare":
+                    known = None  # "(AAPL)" only confirms the name right before it; "storage systems (ESS)" is no ticker
                 found.append((m.start(), m.end(), listing, known))
                 taken.append((m.start(), m.end()))
         return found
@@ -161,8 +166,11 @@ class TickerLinker:
         for a, b, listing, known in explicit:
             prev = _adjacent(doc, a, chosen) or _adjacent(doc, a, ner) or _name_before(doc, a)
             if prev is not None:
-                if known is None and (prev.listing is None or prev.listing.ticker != listing.ticker):
-                    continue
+                if known is None:  # "(AAPL)": confirms a linked name, or names an unlinked one
+                    initials = "".join(t.text[0] for t in doc[prev.start:prev.end] if t.is_alpha).upper()
+                    if prev.listing is not None or initials == listing.ticker:
+                        continue  # already linked, or an abbreviation: "Energy Storage Systems (ESS)"
+                    known = True
                 if not known and prev.listing is None:
                     listing = Listing(name=doc[prev.start:prev.end].text, ticker=listing.ticker,
                                       exchange=listing.exchange, symbol=listing.symbol)
@@ -173,14 +181,14 @@ class TickerLinker:
                     ner.remove(prev)
                 if prev not in chosen:
                     chosen.append(prev)
-            elif known is not None:
+            elif known is not None and b - a <= len(listing.ticker or "") + 16:
                 span = doc.char_span(a, b, alignment_mode="expand")
                 inner = re.search(r"[A-Za-z0-9][\w.\-]*$", doc.text[a:b].strip("() $"))
                 if inner is not None:
                     sub = doc.char_span(a + doc.text[a:b].find(inner.group()), a + doc.text[a:b].find(inner.group())
                                         + len(inner.group()), alignment_mode="expand")
                     span = sub or span
-                if span is not None:
+                if span is not None and len(span.text) <= len(doc.text[a:b]) + 2:  # not 'KOSDAQ:290090](https://...'
                     chosen.append(_Cand(span.start, span.end, listing, "explicit"))
         chosen = _no_overlaps(chosen)
         # "KKR" after "Kohlberg Kravis Roberts": an upper-case org that is the ticker of a company
@@ -250,14 +258,16 @@ def _name_before(doc: Doc, char: int) -> _Cand | None:
             break
     while start < end and (doc[start].is_stop or doc[start].text == "&"):
         start += 1  # "The", "Shares"-like openers are not part of a name
-    return _Cand(start, end, None, "explicit") if end > start else None
+    if all(t.lower_ in CORP_SUFFIXES for t in doc[start:end]):
+        return None
+    return _Cand(start, end, None, "explicit")
 
 
 def _adjacent(doc: Doc, char: int, cands: list[_Cand]) -> _Cand | None:
-    """The mention that ends just before ``char`` (only spaces between): 'Nvidia Corp (NASDAQ: NVDA)'."""
+    """The mention that ends just before ``char`` (only spaces or '(' between): 'Nvidia Corp (NASDAQ: NVDA)'."""
     best = None
     for c in cands:
         end_char = doc[c.end - 1].idx + len(doc[c.end - 1])
-        if end_char <= char and not doc.text[end_char:char].strip():
+        if end_char <= char and not doc.text[end_char:char].strip(" \t\n("):
             best = c
     return best
