@@ -179,6 +179,14 @@ def _json(value: Iterable[str]) -> str:
     return json.dumps(list(value), ensure_ascii=False)
 
 
+def entity_key(entity) -> str:
+    """Key of an entity within its article: its symbol when linked, ``org:<name>`` when not
+    (so an unlinked "KKR" never collides with the listed KKR)."""
+    if entity.symbol or entity.ticker:
+        return entity.symbol or entity.ticker
+    return "org:" + entity.name
+
+
 def article_rows(result: ArticleResult) -> dict[str, list[dict[str, Any]]]:
     """The rows one article becomes, table by table."""
     a = result.article
@@ -194,8 +202,12 @@ def article_rows(result: ArticleResult) -> dict[str, list[dict[str, Any]]]:
     }
     rows["entities"] = []
     rows["mentions"] = []
+    seen: set[str] = set()
     for e in result.entities:
-        key = e.symbol or e.ticker or e.name
+        key = entity_key(e)
+        if key in seen:
+            continue
+        seen.add(key)
         rows["entities"].append({
             "article_id": aid, "entity_key": key, "name": e.name, "ticker": e.ticker,
             "exchange": e.exchange, "symbol": e.symbol, "role": e.role, "kind": e.kind,
