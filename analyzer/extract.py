@@ -46,7 +46,7 @@ def entity_groups(doc: Doc) -> "OrderedDict[str, list[Span]]":
         else:
             if len(span) == 1 and span[0].lower_ in surnames:
                 continue  # "Ermotti said": a person the tagger took for an organisation
-            key = "org:" + span.text.lower().removesuffix("'s")
+            key = "org:" + bare_name(span.text).lower()
         groups.setdefault(key, []).append(span)
     return _merge_short_names(groups)
 
@@ -75,7 +75,7 @@ def in_title(spans: list[Span], title: str | None) -> bool:
         return False
     low = title.lower()
     for s in spans:
-        name = s.text.removesuffix("'s")
+        name = bare_name(s.text)
         core = name
         while True:
             shorter = LEGAL_SUFFIX.sub("", core)
@@ -95,6 +95,11 @@ def _aside(span: Span) -> bool:
     if before == "(" and after == ")":
         return True
     return span.start_char < 40 and span.text.isupper() and after == "("
+
+
+def bare_name(text: str) -> str:
+    """"Melbourne's" / "Melbourne’s" -> "Melbourne"."""
+    return re.sub(r"['’]s?$", "", text.strip())
 
 
 def sentence_index(doc: Doc) -> dict[int, int]:
@@ -176,7 +181,7 @@ def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> Arti
         label = spans[0].label_
         role = _role(spans, label, tickers_with_facts, names_with_facts, speaker_firms, view_targets, meta,
                      article.title)
-        name = listing.name if listing is not None else spans[0].text.removesuffix("'s")
+        name = listing.name if listing is not None else bare_name(spans[0].text)
         ticker = listing.ticker if listing is not None else None
         has_facts = (ticker in tickers_with_facts) if ticker else name in names_with_facts
         titled = in_title(spans, article.title)
