@@ -42,7 +42,7 @@ VIEWS: dict[str, str] = {
     "daily_signals": f"""
         SELECT date, ticker, {DAILY_AGGREGATES}
         FROM entity_signals
-        WHERE ticker IS NOT NULL AND date IS NOT NULL AND COALESCE(role, '') <> 'source'
+        WHERE ticker IS NOT NULL AND date IS NOT NULL AND COALESCE(role, 'subject') = 'subject'
         GROUP BY date, ticker""",
     "analyst_views": """
         SELECT a.published_date AS date, v.analyst, v.title AS analyst_title, v.firm, v.firm_ticker,
