@@ -168,7 +168,7 @@ def _day(value: str | None, name: str) -> str | None:
 def signals(path: str | Path, ticker: str, *, since: str | None = None, until: str | None = None,
             min_relevance: float | None = None) -> Result:
     """The daily signal series of one ticker (or Yahoo symbol), oldest first; see ``daily_signals``."""
-    where = ["(ticker = :t OR symbol = :t)", "COALESCE(role, '') <> 'source'", "date IS NOT NULL"]
+    where = ["(ticker = :t OR symbol = :t)", "COALESCE(role, 'subject') = 'subject'", "date IS NOT NULL"]
     params: dict[str, Any] = {"t": ticker.strip().upper()}
     if since:
         where.append("date >= :since")
