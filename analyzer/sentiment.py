@@ -94,6 +94,7 @@ def build_network(base: Path, n_labels: int = len(LABELS), pretrained: bool = Tr
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # the base's unused pooler is reported as "unexpected"
+    hf_logging.disable_progress_bar()
 
     if pretrained:
         encoder = AutoModel.from_pretrained(str(base), dtype=torch.float32, add_pooling_layer=False)

@@ -1,0 +1,207 @@
+"""The shipped sentiment model, its spaCy component, training helpers and the CLI.
+
+The real model loads offline once per session; a corrupted copy in tmp_path checks
+that a broken models/ folder fails with a message that says how to restore it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import spacy
+from typer.testing import CliRunner
+
+import analyzer.components.sentiment  # noqa: F401  (registers newsig_sentiment)
+from analyzer.components.sentiment import article_score
+from analyzer.errors import ModelMissing
+from analyzer.sentiment import MODELS_DIR, WEIGHTS_FILE, Prediction, load_from, load_model
+from analyzer.training import Example, fiqa_label, load_csv, metrics
+from cli import app
+
+INTEL = "Intel tumbled 8.4% while Nvidia rose 3.1%."
+
+
+@pytest.fixture(scope="session")
+def model():
+    return load_model()
+
+
+@pytest.fixture()
+def nlp(model):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("newsig_sentiment")
+    return nlp
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Operating profit rose 32% to EUR 15.2 million, and the company raised its outlook.", "positive"),
+        ("Net sales fell 25% and the company swung to an operating loss.", "negative"),
+        ("The annual general meeting will be held in Helsinki on 25 March.", "neutral"),
+        ("Shares of the carmaker plunged after it cut its full-year guidance.", "negative"),
+    ],
+)
+def test_clear_sentences(model, text, label):
+    assert model.predict([text])[0].label == label
+
+
+def test_prediction_shape(model):
+    (p,) = model.predict(["Revenue increased 10%."])
+    assert isinstance(p, Prediction)
+    assert set(p.probs) == {"negative", "neutral", "positive"}
+    assert abs(sum(p.probs.values()) - 1) < 1e-4
+    assert p.label == max(p.probs, key=p.probs.get)
+    assert p.score == pytest.approx(p.probs["positive"] - p.probs["negative"])
+    assert -1 <= p.score <= 1
+
+
+def test_entity_level_opposite_signs(model):
+    intel, nvidia = model.predict([INTEL, INTEL], ["Intel", "Nvidia"])
+    assert intel.score < 0 < nvidia.score
+    assert (intel.label, nvidia.label) == ("negative", "positive")
+
+
+def test_order_kept_across_length_sorted_batches(model):
+    texts = ["Profit fell.", "The company said on Monday that quarterly operating profit more than doubled to a record.", "Sales rose."]
+    batched = model.predict(texts, batch_size=1)
+    together = model.predict(texts, batch_size=64)
+    assert [p.label for p in batched] == [p.label for p in together] == ["negative", "positive", "positive"]
+
+
+def test_odd_inputs_never_crash(model):
+    long = "Revenue grew strongly across all regions. " * 400
+    preds = model.predict(["", long, "x"], ["", "A very long target name " * 50, None])
+    assert len(preds) == 3
+    assert model.predict([]) == []
+    with pytest.raises(ValueError):
+        model.predict(["a", "b"], ["only one"])
+
+
+def test_load_model_is_cached():
+    assert load_model() is load_model()
+
+
+@pytest.fixture()
+def model_copy(tmp_path) -> Path:
+    dest = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, dest)
+    return dest
+
+
+def test_corrupt_weights_give_clear_error(model_copy):
+    weights = model_copy / WEIGHTS_FILE
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelMissing, match="checksum mismatch") as err:
+        load_from(model_copy)
+    assert "git checkout models/" in err.value.message
+
+
+def test_missing_weights_give_clear_error(model_copy):
+    (model_copy / WEIGHTS_FILE).unlink()
+    with pytest.raises(ModelMissing, match="not found") as err:
+        load_model(model_copy)
+    assert "newsig model train" in err.value.message
+
+
+def test_component_sets_sentence_entity_and_doc_sentiment(nlp):
+    doc = nlp.make_doc(f"{INTEL} The company reported record profits. The meeting is on Tuesday.")
+    doc.spans["newsig_orgs"] = [doc[0:1], doc[5:6]]  # Intel, Nvidia
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    sents = list(doc.sents)
+    assert len(sents) == 3 and all(isinstance(s._.sentiment, Prediction) for s in sents)
+    assert sents[1]._.sentiment.label == "positive"
+    assert sents[2]._.sentiment.label == "neutral"
+    intel, nvidia = doc.spans["newsig_orgs"]
+    assert (intel.text, nvidia.text) == ("Intel", "Nvidia")
+    assert intel._.sentiment.score < 0 < nvidia._.sentiment.score
+    assert isinstance(doc._.sentiment, float) and -1 <= doc._.sentiment <= 1
+
+
+def test_component_pipe_batches_across_docs(nlp):
+    docs = list(nlp.pipe(["Shares rose 5% after strong results.", "", "Sales fell sharply and the outlook was cut."], batch_size=2))
+    assert docs[0]._.sentiment > 0
+    assert docs[1]._.sentiment is None
+    assert docs[2]._.sentiment < 0
+
+
+def test_component_without_sentence_boundaries(model):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("newsig_sentiment")
+    assert nlp("Quarterly profit collapsed.")._.sentiment < 0
+
+
+def test_article_score_weights_by_non_neutrality():
+    neutral = Prediction("neutral", {"negative": 0.0, "neutral": 1.0, "positive": 0.0}, 0.0)
+    neg = Prediction("negative", {"negative": 0.9, "neutral": 0.1, "positive": 0.0}, -0.9)
+    assert article_score([]) is None
+    assert article_score([neutral]) == 0.0
+    assert article_score([neutral, neutral, neg]) == pytest.approx(-0.9)
+
+
+def test_metrics_and_labels(tmp_path):
+    r = metrics(["positive", "negative", "neutral", "neutral"], ["positive", "neutral", "neutral", "neutral"])
+    assert r["accuracy"] == 0.75
+    assert r["confusion"] == [[0, 1, 0], [0, 2, 0], [0, 0, 1]]
+    assert r["f1"]["negative"] == 0.0 and r["f1"]["positive"] == 1.0
+    assert (fiqa_label(-0.37), fiqa_label(0.1), fiqa_label(0.6)) == ("negative", "neutral", "positive")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sentence,label\nx,positive\n")
+    with pytest.raises(Exception, match="needs columns"):
+        load_csv(bad)
+    good = tmp_path / "good.csv"
+    good.write_text("text,label,entity\nIntel fell,negative,Intel\nSales rose,positive,\n")
+    assert load_csv(good) == [Example("Intel fell", "negative", "Intel", "csv"), Example("Sales rose", "positive", None, "csv")]
+
+
+runner = CliRunner()
+
+
+def test_cli_sentiment_jsonl(model):
+    result = runner.invoke(app, ["sentiment", INTEL, "--entity", "Intel"])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout.strip())
+    assert row["entity"] == "Intel" and row["label"] == "negative" and row["score"] < 0
+    assert set(row["probs"]) == {"negative", "neutral", "positive"}
+
+
+def test_cli_sentiment_file_jsonl_and_table(model, tmp_path):
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps({"text": INTEL, "entity": "Nvidia"}) + "\n\n" + json.dumps({"text": "Profit fell."}) + "\n")
+    result = runner.invoke(app, ["sentiment", "--file", str(f), "--format", "table"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].split() == ["label", "score", "entity", "text"]
+    assert lines[1].startswith("positive") and "Nvidia" in lines[1]
+    assert lines[2].startswith("negative") and " - " in lines[2]
+
+
+def test_cli_sentiment_errors(model_copy):
+    assert runner.invoke(app, ["sentiment"]).exit_code == 2
+    assert runner.invoke(app, ["sentiment", "x", "--format", "xml"]).exit_code == 2
+    (model_copy / WEIGHTS_FILE).unlink()
+    result = runner.invoke(app, ["sentiment", "Profit fell.", "--model", str(model_copy)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: The sentiment model is missing or corrupt")
+
+
+def test_cli_model_eval_on_csv(model, tmp_path):
+    f = tmp_path / "labelled.csv"
+    f.write_text(f"text,label,entity\n\"{INTEL}\",negative,Intel\n\"{INTEL}\",positive,Nvidia\nNet profit fell 40%.,negative,\n")
+    result = runner.invoke(app, ["model", "eval", "--csv", str(f), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    r = json.loads(result.stdout)["labelled.csv"]
+    assert r["n"] == 3 and r["accuracy"] == 1.0
+
+
+def test_cli_help_is_documented():
+    for args in (["sentiment", "--help"], ["model", "train", "--help"], ["model", "eval", "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Example:" in result.output
