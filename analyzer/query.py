@@ -165,17 +165,23 @@ def _day(value: str | None, name: str) -> str | None:
         raise BadDate(f"{name} {value!r}") from exc
 
 
+def _date_range(where: list[str], params: dict[str, Any], column: str, since: str | None,
+                until: str | None) -> None:
+    """Add --since / --until bounds (checked dates) on ``column`` to a WHERE list."""
+    if since:
+        where.append(f"{column} >= :since")
+        params["since"] = _day(since, "--since")
+    if until:
+        where.append(f"{column} <= :until")
+        params["until"] = _day(until, "--until")
+
+
 def signals(path: str | Path, ticker: str, *, since: str | None = None, until: str | None = None,
             min_relevance: float | None = None) -> Result:
     """The daily signal series of one ticker (or Yahoo symbol), oldest first; see ``daily_signals``."""
     where = ["(ticker = :t OR symbol = :t)", "COALESCE(role, 'subject') = 'subject'", "date IS NOT NULL"]
     params: dict[str, Any] = {"t": ticker.strip().upper()}
-    if since:
-        where.append("date >= :since")
-        params["since"] = _day(since, "--since")
-    if until:
-        where.append("date <= :until")
-        params["until"] = _day(until, "--until")
+    _date_range(where, params, "date", since, until)
     if min_relevance is not None:
         where.append("COALESCE(relevance, 1.0) >= :minrel")
         params["minrel"] = float(min_relevance)
@@ -204,12 +210,7 @@ def analyst_views(path: str | Path, *, firm: str | None = None, analyst: str | N
             raise BadInput(f"stance must be positive, negative or neutral, not {stance!r}")
         where.append("stance = :stance")
         params["stance"] = stance
-    if since:
-        where.append("date >= :since")
-        params["since"] = _day(since, "--since")
-    if until:
-        where.append("date <= :until")
-        params["until"] = _day(until, "--until")
+    _date_range(where, params, "date", since, until)
     sql = ("SELECT date, firm, analyst, analyst_title, stance, score, rating, price_target, currency, "
            "target_tickers, targets, quote, article_id FROM analyst_views "
            f"WHERE {' AND '.join(where)} ORDER BY date DESC, firm, analyst, article_id, idx")
@@ -244,12 +245,7 @@ def articles(path: str | Path, *, ticker: str | None = None, search: str | None 
                   " ON e.article_id = a.id")
         params["t"] = ticker.strip().upper()
         cols += ["e.relevance", "e.ticker_sentiment"]
-    if since:
-        where.append("a.published_date >= :since")
-        params["since"] = _day(since, "--since")
-    if until:
-        where.append("a.published_date <= :until")
-        params["until"] = _day(until, "--until")
+    _date_range(where, params, "a.published_date", since, until)
     sql = f"SELECT {', '.join(cols)} FROM articles a{joins} WHERE {' AND '.join(where)} ORDER BY {order}"
     if limit:
         sql += f" LIMIT {int(limit)}"

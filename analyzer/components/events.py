@@ -34,7 +34,6 @@ first mention that has a date.
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,7 @@ from analyzer.errors import PatternError
 from analyzer.records import Event
 
 from .attribution import org_name, paragraph_bounds
+from .patterns import iter_jsonl
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "events.jsonl"
 SPAN_KEY = "newsig_events"
@@ -73,15 +73,8 @@ def load_patterns(path: Path = DATA_FILE) -> tuple[tuple[str, list[dict[str, Any
 
     check = Matcher(English().vocab, validate=True)
     rows = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise PatternError(f"{path.name}: {exc}") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, row in iter_jsonl(path):
         try:
-            row = json.loads(line)
             if row.get("type") not in EVENT_TYPES:
                 raise ValueError(f"unknown type {row.get('type')!r}")
             check.add("check", [row["pattern"]])

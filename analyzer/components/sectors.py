@@ -17,7 +17,6 @@ article groups under it). :func:`sector_records` turns them into
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +32,7 @@ from analyzer.records import Sector
 
 from .attribution import crosses_paragraph
 from .quotes import add_sector_targets, lexicon_score
+from .patterns import iter_jsonl
 from .ratings import vocabulary
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "sectors.jsonl"
@@ -54,17 +54,7 @@ def load_taxonomy(path: Path = DATA_FILE) -> tuple[dict[str, Any], ...]:
     """The validated taxonomy lines; raises PatternError naming the bad line."""
     rows: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise PatternError(f"{path.name}: {exc}") from exc
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise PatternError(f"{path.name} line {n}: {exc}") from exc
+    for n, row in iter_jsonl(path):
         missing = {"name", "gics", "level", "gics_sector", "aliases"} - set(row)
         if missing:
             raise PatternError(f"{path.name} line {n}: missing {sorted(missing)}")
