@@ -266,8 +266,23 @@ def load_from(folder: Path, base: Path | None = None, device: str = "cpu") -> Se
     return SentimentModel(net, load_tokenizer(base), config)
 
 
+def quantize_int8(model: SentimentModel) -> SentimentModel:
+    """int8 dynamic quantisation (per-channel) of the Linear layers: ~2.5x faster on CPU, ~1 point less accurate on dev."""
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    net = quantize_dynamic(model.net, {torch.nn.Linear: per_channel_dynamic_qconfig})
+    return SentimentModel(net, model.tokenizer, model.config)
+
+
 @functools.lru_cache(maxsize=4)
 def load_model(path: Path | None = None) -> SentimentModel:
-    """The shipped model from ``models/`` (or ``path``), loaded once per process."""
+    """The shipped model from ``models/`` (or ``path``), loaded once per process.
+
+    ``NEWSIG_SENTIMENT_INT8=1`` trades about a point of dev accuracy for ~2.5x CPU speed.
+    """
     set_threads()
-    return load_from(Path(path) if path is not None else MODELS_DIR)
+    model = load_from(Path(path) if path is not None else MODELS_DIR)
+    if os.environ.get("NEWSIG_SENTIMENT_INT8") == "1":
+        model = quantize_int8(model)
+    return model

@@ -82,6 +82,14 @@ def test_odd_inputs_never_crash(model):
         model.predict(["a", "b"], ["only one"])
 
 
+def test_int8_option_keeps_entity_signs(model):
+    from analyzer.sentiment import quantize_int8
+
+    intel, nvidia = quantize_int8(model).predict([INTEL, INTEL], ["Intel", "Nvidia"])
+    assert intel.score < 0 < nvidia.score
+    assert model.net["head"].__class__.__name__ == "Linear"  # the shared cached model is untouched
+
+
 def test_load_model_is_cached():
     assert load_model() is load_model()
 
