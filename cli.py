@@ -245,7 +245,7 @@ def sentiment_cmd(
 @model_app.command("train")
 @handle_errors
 def model_train(
-    data: Annotated[Optional[Path], typer.Option("--data", file_okay=False, help="Shared data folder (default: $NEWSIG_SHARED or ../shared/data).")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", file_okay=False, help="Shared data folder (default: $NEWSIG_SHARED/data or ../shared/data).")] = None,
     csv: Annotated[Optional[Path], typer.Option("--csv", exists=True, dir_okay=False, help="Train on your own CSV with text,label[,entity] instead.")] = None,
     out: Annotated[Path, typer.Option("--out", file_okay=False, help="Where to write the model (use models/ to replace the shipped one).")] = Path("runs/sentiment-model"),
     epochs: Annotated[Optional[int], typer.Option("--epochs", min=1, help="Override the epochs of every teacher and the student.")] = None,
@@ -280,7 +280,7 @@ def model_eval(
     csv: Annotated[Optional[Path], typer.Option("--csv", exists=True, dir_okay=False, help="Labelled CSV with text,label[,entity].")] = None,
     dataset: Annotated[str, typer.Option("--dataset", help="fpb, fpb-allagree, sentfin, twitter or all.")] = "all",
     split: Annotated[str, typer.Option("--split", help="dev (for choosing) or test (for reporting once).")] = "dev",
-    data: Annotated[Optional[Path], typer.Option("--data", file_okay=False, help="Shared data folder (default: $NEWSIG_SHARED or ../shared/data).")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", file_okay=False, help="Shared data folder (default: $NEWSIG_SHARED/data or ../shared/data).")] = None,
     model: Annotated[Optional[Path], typer.Option("--model", file_okay=False, help="Model folder (default: the shipped models/).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:

@@ -1,7 +1,7 @@
 """Train and evaluate the sentiment model on the shared financial-sentiment splits.
 
-Data lives in ``../shared/data`` beside the repo (``NEWSIG_SHARED`` or ``data=``
-overrides) and is read in place, never copied. Rules of the splits: learn from
+Data lives in ``../shared/data`` beside the repo (``$NEWSIG_SHARED/data`` or ``data=``
+override it) and is read in place, never copied. Rules of the splits: learn from
 ``train``, select on ``dev``, look at ``test`` only to report a chosen model.
 
 The shipped recipe (:func:`train_recipe`): several teachers fine-tuned on FPB +
@@ -47,12 +47,16 @@ FIQA_NEUTRAL_BAND = 0.25  # |score| <= band -> neutral; chosen on FiQA dev (mode
 
 
 def shared_data_dir(data: Path | None = None) -> Path:
-    """``data`` or ``$NEWSIG_SHARED`` or ``../shared/data`` beside the repo."""
+    """``data``, else ``$NEWSIG_SHARED/data`` (the project's convention: the shared folder), else ``../shared/data``.
+
+    A ``NEWSIG_SHARED`` that already points at a data folder (holding ``sentiment/``) is used as is.
+    """
     if data is not None:
         return Path(data)
     env = os.environ.get("NEWSIG_SHARED")
     if env:
-        return Path(env)
+        root = Path(env)
+        return root if (root / "sentiment").is_dir() else root / "data"
     return Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
@@ -70,7 +74,7 @@ class Example:
 def _read(data_dir: Path, rel: str) -> pd.DataFrame:
     path = shared_data_dir(data_dir) / "sentiment" / rel
     if not path.is_file():
-        raise BadInput(f"{path} not found (set NEWSIG_SHARED or --data to the shared data folder)")
+        raise BadInput(f"{path} not found (set NEWSIG_SHARED to the shared folder, or --data to its data folder)")
     return pd.read_csv(path, keep_default_na=False)
 
 

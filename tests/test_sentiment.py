@@ -213,3 +213,13 @@ def test_cli_help_is_documented():
     for args in (["sentiment", "--help"], ["model", "train", "--help"], ["model", "eval", "--help"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_shared_splits_load(shared_data):
+    from analyzer.training import load_dataset
+
+    assert len(load_dataset("fpb", "dev", shared_data)) == 483
+    assert len(load_dataset("fpb-allagree", "test", shared_data)) == 428
+    sentfin = load_dataset("sentfin", "dev", shared_data)
+    assert len(sentfin) == 1410 and all(e.target for e in sentfin)
+    assert {e.label for e in load_dataset("fiqa", "train", shared_data)} == {"negative", "neutral", "positive"}
