@@ -50,6 +50,18 @@ def analyze_fast():
 
 
 @pytest.fixture(scope="session")
+def analyze_full():
+    """analyze(text, date) -> contract dict, with the transformer sentiment model."""
+    from analyzer.inputs import make_article
+    from analyzer.pipeline import analyze
+
+    def run(text: str, date: str | None = None, title: str | None = None) -> dict:
+        return analyze(make_article(text, published=date, title=title)).to_dict()
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def seed_result(seed_text) -> dict:
     """The seed article analysed by the full pipeline, sentiment included (once per session)."""
     from analyzer.inputs import make_article

@@ -165,3 +165,19 @@ def test_transitive_changes_are_metrics_of_the_object(analyze_fast):
     assert metrics[("UBSG", "overall bonus pool change")] == pytest.approx(-7.0)
     assert metrics[("AAPL", "dividend change")] == pytest.approx(10.0)
     assert [(m["ticker"], m["change_pct"]) for m in r["moves"]] == [("AAPL", 2.0)]
+
+
+def test_seed_falling_stocks_all_get_negative_entity_sentiment(seed_result):
+    sentiments = {e["ticker"]: e["sentiment"] for e in seed_result["entities"] if e["role"] == "subject"}
+    for code in SEED_MOVES:
+        assert sentiments[code] is not None and sentiments[code] < 0, (code, sentiments[code])
+    assert seed_result["article"]["sentiment"] < 0
+    assert all(s["score"] is not None for s in seed_result["sentences"])
+    views = {v["analyst"]: v for v in seed_result["views"]}
+    assert views["Jung Jin-soo"]["stance"] == "negative" and views["Jung Jin-soo"]["stance_source"] == "model"
+
+
+def test_opposite_moves_get_opposite_entity_sentiment(analyze_full):
+    r = analyze_full("Intel tumbled 8.4% after a weak forecast, while Nvidia rose 3.1% on strong demand.", "2025-01-13")
+    s = {e["ticker"]: e["sentiment"] for e in r["entities"]}
+    assert s["INTC"] < 0 < s["NVDA"]

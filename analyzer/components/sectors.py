@@ -216,6 +216,11 @@ def sector_records(doc: Doc, sentence_scores: Sequence[Any] | Mapping[int, Any] 
                 value = None
             if value is not None:
                 scores.append(value)
+        # target-level scores from the sentiment model, when it ran, beat sentence averages
+        targeted = [_score_of(sp._.sentiment) for sp in groups[name] if Span.has_extension("sentiment")]
+        targeted = [v for v in targeted if v is not None]
+        if targeted:
+            scores = targeted
         tickers: list[str] = []
         for sp in groups[name]:
             tickers.extend(t for t in sp._.sector_tickers or () if t not in tickers)

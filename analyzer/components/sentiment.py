@@ -4,8 +4,9 @@ Sets, with one batched model call per group of docs:
 
 - ``Span._.sentiment`` (:class:`~analyzer.sentiment.Prediction` or None) on every sentence
   of ``doc.sents``;
-- the same on every span in ``doc.spans["newsig_orgs"]``: the span's sentence scored with
-  the span text as target (entity-level: "Intel tumbled while Nvidia rose" differs for the two);
+- the same on every span in ``doc.spans["newsig_orgs"]`` and ``doc.spans["newsig_sectors"]``:
+  the span's sentence scored with the span text as target (entity-level: "Intel tumbled while
+  Nvidia rose" differs for the two);
 - ``Doc._.sentiment`` (float in [-1, 1] or None): the article score, the mean of sentence
   scores weighted by non-neutrality ``1 - P(neutral)``, so neutral boilerplate (dates,
   disclaimers) does not dilute the sentences that carry the signal. None if no sentence has text.
@@ -24,6 +25,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 SPAN_KEY = "newsig_orgs"
+SECTOR_KEY = "newsig_sectors"  # sectors are scored as targets too: "buy semiconductors" is positive for them
 MAX_CONTEXT_CHARS = 400  # entity context cropped around the mention beyond this (the model reads ~96 tokens)
 
 
@@ -113,7 +115,7 @@ class SentimentScorer:
                     texts.append(sent.text)
                     targets.append(None)
                     slots.append((d, sent))
-            for span in doc.spans.get(SPAN_KEY, []):
+            for span in [*doc.spans.get(SPAN_KEY, []), *doc.spans.get(SECTOR_KEY, [])]:
                 if span.text.strip():
                     texts.append(_context(span, sents))
                     targets.append(span.text)
