@@ -2,15 +2,15 @@
 
 Run by hand (reads ../shared/data, or $NEWSIG_SHARED):
 
-    .venv/bin/python benchmarks/bench_market.py [--limit N] [--db PATH] [--sentiment lexicon|model]
+    .venv/bin/python benchmarks/bench_market.py [--limit N] [--db PATH]
 
 Prints markdown tables: timings, then the study's IC and quintile spread.
 
-PLACEHOLDER: until ingest + the sentiment model are wired, each headline's
-ticker becomes a subject entity whose sentiment is a tiny word lexicon over
-the headline (``--sentiment lexicon``, the default here and only here; the
-product never uses it). ``--sentiment model`` scores (ticker, headline) pairs
-with ``analyzer.sentiment`` when a trained model is present.
+Each headline's ticker becomes a subject entity whose sentiment is the shipped
+model's entity-level score of (company name, headline), the same call the
+pipeline makes for an entity mention. (Running all 95k headlines through the
+full pipeline would take hours on 2 cores; the entity score is what the study
+uses.)
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import re
 import sys
 import tempfile
 import time
@@ -28,20 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = Path(os.environ.get("NEWSIG_SHARED", ROOT.parent / "shared")) / "data"
 
-POS = {"beat", "beats", "raises", "raise", "upgrade", "upgrades", "upgraded", "rises", "rise", "gains", "jumps",
-       "surges", "record", "higher", "wins", "win", "tops", "strong", "boost", "boosts", "soars", "rallies", "up"}
-NEG = {"miss", "misses", "cuts", "cut", "downgrade", "downgrades", "downgraded", "falls", "fall", "drops", "slumps",
-       "plunges", "lower", "loss", "losses", "weak", "probe", "lawsuit", "sues", "recall", "warns", "down", "slides"}
-
-
-def lexicon_score(text: str) -> float:
-    """PLACEHOLDER sentiment in [-1, 1]: (pos - neg) / (pos + neg) over headline words; 0 when none."""
-    words = re.findall(r"[a-z]+", text.lower())
-    p, n = sum(w in POS for w in words), sum(w in NEG for w in words)
-    return 0.0 if p + n == 0 else (p - n) / (p + n)
-
-
-def build_db(db, limit: int | None, sentiment: str) -> int:
+def build_db(db, limit: int | None) -> int:
     """Articles + subject entities straight from the headlines CSV (bypasses the NLP pipeline)."""
     import pandas as pd
 
@@ -52,11 +38,11 @@ def build_db(db, limit: int | None, sentiment: str) -> int:
         h = h.sample(n=min(limit, len(h)), random_state=0)
     text = (h["headline"] + "\n" + h["summary"]).tolist()
     h["id"] = [hashlib.sha256(f"{t}|{d}|{x}".encode()).hexdigest()[:16] for t, d, x in zip(h["ticker"], h["date"], text)]
-    if sentiment == "model":
-        from analyzer.sentiment import load_model  # noqa: F401  (wired once the model lands)
+    from analyzer.sentiment import load_model
 
-        raise SystemExit("--sentiment model: wire analyzer.sentiment here once the model is trained")
-    h["sentiment"] = [lexicon_score(t) for t in h["headline"]]
+    names = [c or t for c, t in zip(h["company"], h["ticker"])]
+    preds = load_model().predict(h["headline"].tolist(), names, batch_size=128)
+    h["sentiment"] = [round(p.score, 4) for p in preds]
     articles = [(i, t, d, d) for i, t, d in zip(h["id"], h["headline"], h["date"])]
     ents = [(i, yahoo_symbol(t), t, yahoo_symbol(t), "subject", s)
             for i, t, s in zip(h["id"], h["ticker"], h["sentiment"])]
@@ -72,7 +58,6 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="sample N headlines (default: all)")
     ap.add_argument("--db", type=Path, default=None)
-    ap.add_argument("--sentiment", choices=("lexicon", "model"), default="lexicon")
     ap.add_argument("--windows", default="-1:0,0:1,0:5", help="event windows, as for newsig market study")
     args = ap.parse_args()
 
@@ -94,7 +79,7 @@ def main() -> None:
     rep = timed("import us_daily_prices (619k rows)", lambda: import_prices(db, m / "us_daily_prices.csv.gz"))
     timed("import us_index_daily", lambda: import_prices(db, m / "us_index_daily.csv"))
     timed("re-import us_daily_prices (upsert)", lambda: import_prices(db, m / "us_daily_prices.csv.gz"))
-    n = timed("build events from headlines", lambda: build_db(db, args.limit, args.sentiment))
+    n = timed("score headlines (entity-level model) and store events", lambda: build_db(db, args.limit))
     res = timed("study --group-by sentiment (compute)", lambda: run_study(db, windows=parse_windows(args.windows)))
     timed("study: save results to SQLite", lambda: save_study(db, res))
     chart = Path(tmp.name) / "car.png"
@@ -105,7 +90,7 @@ def main() -> None:
     for label, s in timings:
         print(f"| {label} | {s:.2f} |")
     print(f"\nprice rows {rep.rows:,}; headline events {n:,}; events with returns {d['events']:,}; skipped {d['skipped']}")
-    print(f"\nIC (daily Spearman, {args.sentiment} sentiment placeholder={args.sentiment == 'lexicon'}):\n")
+    print("\nIC (daily Spearman of entity sentiment vs CAR):\n")
     print("| window | IC mean | IC t | days |\n|---|---:|---:|---:|")
     for ic in d["ic"]:
         fmt = lambda v: "n/a" if v is None else f"{v:+.4f}"  # noqa: E731
