@@ -168,8 +168,8 @@ def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> Arti
         Sentence(i, s.start_char, s.end_char, s.text, _label(_ext(s, "sentiment")), _score(_ext(s, "sentiment")))
         for i, s in enumerate(doc.sents)
     ]
-    if sentiment:
-        views = _score_views(views)
+    if sentiment and any(v.stance_source != "model" for v in views):
+        views = _score_views(views)  # the sentiment component normally scored them already
         if views:
             doc._.views = views  # sectors read the scored views to decide which sectors are favoured
     tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}

@@ -11,12 +11,17 @@ Sets, with one batched model call per group of docs:
   scores weighted by non-neutrality ``1 - P(neutral)``, so neutral boilerplate (dates,
   disclaimers) does not dilute the sentences that carry the signal. None if no sentence has text.
 
+- ``Doc._.views``: each quote's stance from the model (``quotes.score_views``), scored in the
+  same batch.
+
+Identical (target, text) pairs are scored once; an organisation the universe does not know is
+scored only when the article names it three times or more (only then can it be a subject).
 The model loads lazily on the first doc, so building the pipeline stays cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -103,28 +108,65 @@ class SentimentScorer:
             yield from chunk
 
     def _score(self, docs: list[Doc]) -> None:
+        """One model call for every sentence, target and quote of a group of docs."""
         texts: list[str] = []
         targets: list[str | None] = []
-        slots: list[tuple[int, Span]] = []
-        per_doc: list[list[Span]] = []
+        index: dict[tuple[str | None, str], int] = {}  # identical (target, text) pairs are scored once
+        slots: list[tuple[int, Span, int]] = []
+        quote_slots: list[tuple[int, int]] = []
+
+        def ask(text: str, target: str | None) -> int:
+            key = (target.lower() if target else None, text)
+            if key not in index:
+                index[key] = len(texts)
+                texts.append(text)
+                targets.append(target)
+            return index[key]
+
         for d, doc in enumerate(docs):
             sents = _sentences(doc)
-            per_doc.append(sents)
             for sent in sents:
                 if sent.text.strip():
-                    texts.append(sent.text)
-                    targets.append(None)
-                    slots.append((d, sent))
+                    slots.append((d, sent, ask(sent.text, None)))
             for span in [*doc.spans.get(SPAN_KEY, []), *doc.spans.get(SECTOR_KEY, [])]:
-                if span.text.strip():
-                    texts.append(_context(span, sents))
-                    targets.append(span.text)
-                    slots.append((d, span))
+                if span.text.strip() and _worth_scoring(span):
+                    slots.append((d, span, ask(_context(span, sents), span.text)))
+            for view in _views(doc):
+                quote_slots.append((d, ask(view.quote, None)))
         preds = self.model.predict(texts, targets, batch_size=self.batch_size) if texts else []
-        sent_preds: list[list[Any]] = [[] for _ in docs]
-        for (d, span), target, pred in zip(slots, targets, preds):
-            span._.sentiment = pred
-            if target is None:
-                sent_preds[d].append(pred)
-        for d, doc in enumerate(docs):
-            doc._.sentiment = article_score(sent_preds[d])
+        for _, span, i in slots:
+            span._.sentiment = preds[i]
+        for doc in docs:
+            doc._.sentiment = article_score(s._.sentiment for s in _sentences(doc))
+        if quote_slots:
+            from analyzer.components.quotes import score_views
+
+            for d, doc in enumerate(docs):
+                views = _views(doc)
+                if views:
+                    mine = [preds[i] for dd, i in quote_slots if dd == d]
+                    doc._.views = score_views(views, _Precomputed(mine))
+
+
+class _Precomputed:
+    """The model interface over predictions already made in the batch (quotes' stance)."""
+
+    def __init__(self, preds: list[Any]) -> None:
+        self.preds = preds
+
+    def predict(self, texts: Sequence[str], targets: Any = None, batch_size: int = 64) -> list[Any]:
+        assert len(texts) == len(self.preds)
+        return self.preds
+
+
+def _views(doc: Doc) -> list[Any]:
+    return list(doc._.views or []) if Doc.has_extension("views") else []
+
+
+def _worth_scoring(span: Span) -> bool:
+    """Linked names and sectors always; an organisation the universe does not know only when the
+    article keeps naming it (it can only become a subject then, see ``extract._role``)."""
+    if span.label_ != "ORG":
+        return True
+    name = span.text.lower()
+    return sum(s.text.lower() == name for s in span.doc.spans.get(SPAN_KEY, [])) >= 3
