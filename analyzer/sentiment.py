@@ -258,12 +258,16 @@ def load_from(folder: Path, base: Path | None = None, device: str = "cpu") -> Se
     except Exception as exc:  # unreadable despite matching checksums: a bad training run
         raise ModelMissing(f"cannot read {folder}: {exc}") from exc
     base = base or base_model_path()
-    net = build_network(base, n_labels=len(config.get("labels", LABELS)))
+    from .minilm import BertEncoder, BertTokenizer  # inference without importing transformers (~2 s)
+
+    encoder = BertEncoder.from_base(base)
+    head = torch.nn.Linear(encoder.config["hidden_size"], len(config.get("labels", LABELS)))
+    net = torch.nn.ModuleDict({"encoder": encoder, "head": head})
     missing, unexpected = net.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
     if unexpected or set(missing) - set(FROZEN_KEYS):
         raise ModelMissing(f"weights in {folder} do not fit the base encoder (missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]})")
     net.to(device)
-    return SentimentModel(net, load_tokenizer(base), config)
+    return SentimentModel(net, BertTokenizer(base), config)
 
 
 def quantize_int8(model: SentimentModel) -> SentimentModel:
