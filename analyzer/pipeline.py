@@ -16,11 +16,12 @@ import functools
 import importlib
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from .errors import BadInput, EmptyText
 from .records import Article, ArticleResult, normalise_text
 
-# (factory name, module that registers it); a component whose module is absent is skipped.
+# (factory name, module that registers it), in pipeline order.
 COMPONENTS: list[tuple[str, str]] = [
     ("newsig_paragraphs", "analyzer.components.dates"),
     ("newsig_tickers", "analyzer.components.tickers"),
@@ -33,16 +34,6 @@ COMPONENTS: list[tuple[str, str]] = [
 ]
 
 MAX_CHARS = 2_000_000  # spaCy's default nlp.max_length is 1,000,000; we raise it and enforce ours
-
-
-def _available(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name) or exc.name == module:
-            return False
-        raise
-    return True
 
 
 @functools.lru_cache(maxsize=4)
@@ -59,22 +50,9 @@ def build_nlp(sentiment: bool = True, universe: bool = True):
             continue
         if name == "newsig_tickers" and not universe:
             continue
-        if _available(module):
-            nlp.add_pipe(name, before="parser") if name == "newsig_paragraphs" else nlp.add_pipe(name)
+        importlib.import_module(module)  # registers the factory
+        nlp.add_pipe(name, before="parser") if name == "newsig_paragraphs" else nlp.add_pipe(name)
     return nlp
-
-
-def _check(article: Article) -> Article:
-    text = normalise_text(article.text)
-    if not text:
-        raise EmptyText(article.origin)
-    if len(text) > MAX_CHARS:
-        raise BadInput(f"article is {len(text):,} characters; the limit is {MAX_CHARS:,}")
-    if text != article.text:
-        from dataclasses import replace
-
-        article = replace(article, text=text)
-    return article
 
 
 def doc_context(article: Article) -> dict:
@@ -108,8 +86,13 @@ def _contextualise(articles: Iterable[Article], nlp):
 
 
 def prepare(article: Article) -> Article:
-    """Normalise and validate one article (raises EmptyText / a NewsigError)."""
-    return _check(article)
+    """Normalise and validate one article: EmptyText when blank, BadInput past MAX_CHARS."""
+    text = normalise_text(article.text)
+    if not text:
+        raise EmptyText(article.origin)
+    if len(text) > MAX_CHARS:
+        raise BadInput(f"article is {len(text):,} characters; the limit is {MAX_CHARS:,}")
+    return article if text == article.text else replace(article, text=text)
 
 
 def analyze(article: Article, *, sentiment: bool = True) -> ArticleResult:

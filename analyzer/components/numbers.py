@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from importlib import resources
 
 from spacy.language import Language
@@ -27,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Metric, Move
 from . import dates  # noqa: F401  (registers the date extensions this reads)
+from .quantities import MULTIPLIERS, SUFFIX_CURRENCY, SUFFIX_PATTERN, Quantity, find_quantities, parse_number
 
 for _ext in ("moves", "metrics"):
     if not Doc.has_extension(_ext):
@@ -44,93 +44,10 @@ LEVEL_CUES = set(WORDS["level_cues"])
 FILLER = set(WORDS["filler"])
 COMPANY_METRICS = set(WORDS["company_metrics"])
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-PCT_RE = re.compile(
-    rf"(?<![\w.])(?P<sign>[+\-−–]\s?|minus\s+|plus\s+)?(?P<num>{NUM})\s?"
-    r"(?P<unit>%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|basis\s+points?\b|bps\b)",
-    re.IGNORECASE,
-)
-MULT = r"trillion|billion|million|thousand|tn|bn|mn|mln|b|m|k"
-PREFIX_CURRENCY = {
-    "US$": "USD", "$": "USD", "C$": "CAD", "A$": "AUD", "HK$": "HKD", "S$": "SGD", "NT$": "TWD",
-    "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "KRW": "KRW", "USD": "USD", "EUR": "EUR",
-    "GBP": "GBP", "JPY": "JPY", "CNY": "CNY", "HKD": "HKD", "CHF": "CHF", "Rs": "INR", "Rs.": "INR",
-}
-SUFFIX_CURRENCY = {
-    "won": "KRW", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "yen": "JPY",
-    "yuan": "CNY", "renminbi": "CNY", "pound": "GBP", "pounds": "GBP", "pence": "GBp", "cents": "USc",
-    "francs": "CHF", "rupees": "INR", "krw": "KRW", "usd": "USD", "eur": "EUR", "gbp": "GBP",
-    "jpy": "JPY", "cny": "CNY", "hkd": "HKD", "chf": "CHF",
-}
-_prefix = "|".join(re.escape(k) for k in sorted(PREFIX_CURRENCY, key=len, reverse=True))
-_suffix = "|".join(sorted(SUFFIX_CURRENCY, key=len, reverse=True))
-MONEY_RE = re.compile(
-    rf"(?<![\w$])(?P<sign>[+\-−–])?(?P<cur>{_prefix})\s?(?P<num>{NUM})(?:\s?(?P<mult>{MULT})\b)?"
-    rf"|(?<![\w.])(?P<num2>{NUM})(?:\s?(?P<mult2>{MULT})\b)?\s?(?P<cur2>{_suffix})\b",
-    re.IGNORECASE,
-)
-MULTIPLIERS = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6,
-               "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}
 STOCK_WORDS = {"shares", "share", "stock", "stocks", "it", "they", "adrs", "adr", "units"}
 METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to a name this close before it
-INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{_suffix})\b)")
+INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{SUFFIX_PATTERN})\b)")
 TARGET_RE = re.compile(r"\b(?:price\s+target|target\s+price|target)\b", re.IGNORECASE)
-
-
-@dataclass
-class Quantity:
-    """One number found in the text, before it becomes a Move or a Metric."""
-
-    kind: str  # pct | money | level
-    value: float
-    start: int  # char offsets
-    end: int
-    span: Span
-    signed: int = 0  # -1 / +1 when the text wrote a sign, else 0
-    unit: str | None = None
-    currency: str | None = None
-    extra: dict = field(default_factory=dict)
-
-
-def _num(text: str) -> float:
-    return float(text.replace(",", ""))
-
-
-def find_quantities(doc: Doc) -> list[Quantity]:
-    """All percentages, money amounts, in text order, as token-aligned spans."""
-    out: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
-    for m in PCT_RE.finditer(doc.text):
-        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is None:
-            continue
-        sign = (m.group("sign") or "").strip().lower()
-        signed = -1 if sign in ("-", "−", "–", "minus") else 1 if sign in ("+", "plus") else 0
-        unit = m.group("unit").lower()
-        unit = "%" if unit in ("%", "percent", "per cent", "percent", "pct") or unit.startswith("per") else (
-            "pp" if unit.startswith("percentage") else "bp")
-        out.append(Quantity("pct", _num(m.group("num")), m.start(), m.end(), span, signed, unit))
-        taken.append(m.span())
-    for m in MONEY_RE.finditer(doc.text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is None:
-            continue
-        if m.group("cur"):
-            cur_txt, num, mult = m.group("cur"), m.group("num"), m.group("mult")
-            currency = PREFIX_CURRENCY.get(cur_txt) or PREFIX_CURRENCY.get(cur_txt.upper())
-        else:
-            cur_txt, num, mult = m.group("cur2"), m.group("num2"), m.group("mult2")
-            currency = SUFFIX_CURRENCY.get(cur_txt.lower())
-        if mult and mult.lower() in ("b", "m", "k") and not m.group("cur"):
-            continue  # "5 m won" is too ambiguous without a prefix currency
-        value = _num(num) * MULTIPLIERS.get((mult or "").lower(), 1.0)
-        signed = -1 if (m.group("sign") or "") in ("-", "−", "–") else 0
-        out.append(Quantity("money", value, m.start(), m.end(), span, signed, currency, currency,
-                            {"scaled": bool(mult)}))
-        taken.append(m.span())
-    return sorted(out, key=lambda q: q.start)
 
 
 # ---- helpers over the parse --------------------------------------------------
@@ -480,7 +397,7 @@ class NumberExtractor:
                                              "text": sent.text.strip()})
                 if key not in order:
                     order.append(key)
-                rec["price"] = _num(m.group("num"))
+                rec["price"] = parse_number(m.group("num"))
 
     def _merge(self, recs: list[dict]) -> list[dict]:
         """Join a change and a price stated for the same entity and day in nearby sentences."""
