@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -33,6 +34,7 @@ COMPONENTS: list[tuple[str, str]] = [
     ("newsig_sentiment", "analyzer.components.sentiment"),
 ]
 
+ZONE_ARTICLES = 64  # articles per spaCy memory zone
 MAX_CHARS = 2_000_000  # spaCy's default nlp.max_length is 1,000,000; we raise it and enforce ours
 
 
@@ -70,9 +72,15 @@ def analyze_articles(
     from .extract import doc_to_result
 
     nlp = build_nlp(sentiment=sentiment)
-    docs = _contextualise(articles, nlp)
-    for doc, art in nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield doc_to_result(doc, art, sentiment=sentiment)
+    chunks = iter(articles)
+    while chunk := list(itertools.islice(chunks, ZONE_ARTICLES)):
+        # a memory zone frees the strings these docs added to the vocab: memory stays flat
+        # however long the archive (each doc becomes plain records before the zone ends)
+        with nlp.memory_zone():
+            docs = _contextualise(chunk, nlp)
+            results = [doc_to_result(doc, art, sentiment=sentiment)
+                       for doc, art in nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process)]
+        yield from results
 
 
 def _contextualise(articles: Iterable[Article], nlp):
