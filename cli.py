@@ -208,7 +208,7 @@ def _sentiment_items(text: Optional[str], file: Optional[Path], entity: Optional
 @app.command("sentiment")
 @handle_errors
 def sentiment_cmd(
-    text: Annotated[Optional[str], typer.Argument(help="One sentence to classify.")] = None,
+    text: Annotated[Optional[str], typer.Argument(help="One sentence to classify, or - for one sentence per line on standard input.")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", "-f", exists=True, dir_okay=False, help="One sentence per line, or .jsonl with text and optional entity.")] = None,
     entity: Annotated[Optional[str], typer.Option("--entity", "-e", help="Score the sentiment towards this entity (target-dependent).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
@@ -225,7 +225,11 @@ def sentiment_cmd(
         raise typer.BadParameter("use jsonl or table", param_hint="--format")
     if text is not None and file is not None:
         raise typer.BadParameter("give TEXT or --file, not both")
-    items = _sentiment_items(text, file, entity)
+    if text == "-":
+        text = None
+        items = [(line.strip(), entity) for line in sys.stdin.read().splitlines() if line.strip()]
+    else:
+        items = _sentiment_items(text, file, entity)
     if not items:
         raise typer.BadParameter("give a sentence, or --file with one sentence per line")
     from analyzer.sentiment import load_model

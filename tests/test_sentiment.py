@@ -223,3 +223,16 @@ def test_shared_splits_load(shared_data):
     sentfin = load_dataset("sentfin", "dev", shared_data)
     assert len(sentfin) == 1410 and all(e.target for e in sentfin)
     assert {e.label for e in load_dataset("fiqa", "train", shared_data)} == {"negative", "neutral", "positive"}
+
+
+def test_cli_reads_sentences_from_stdin():
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    res = CliRunner().invoke(app, ["sentiment", "-", "--entity", "Intel"],
+                             input="Intel tumbled 8.4% while Nvidia rose 3.1%.\nIntel beat estimates and raised guidance.\n")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [r["entity"] for r in rows] == ["Intel", "Intel"]
+    assert rows[0]["score"] < 0 < rows[1]["score"]
