@@ -608,8 +608,9 @@ def market_study(
     elif fmt is MarketFormat.csv:
         typer.echo(result.groups[["group", "window", "n", "mean_car", "t", "hit_rate"]].to_csv(index=False), nl=False)
     else:
-        from rich.console import Console
         from rich.table import Table
+
+        from analyzer.render import make_console
 
         table = Table(title=f"Mean CAR (%) by {group_by.value}: {data['events']:,} events")
         for col in ("group", "window", "n", "mean CAR %", "t", "hit rate"):
@@ -617,7 +618,7 @@ def market_study(
         for g in data["groups"]:
             table.add_row(str(g["group"]), g["window"], f"{g['n']:,}", _pct(g["mean_car"] and 100 * g["mean_car"], 3),
                           _pct(g["t"]), "-" if g["hit_rate"] is None else f"{g['hit_rate']:.3f}")
-        console = Console()
+        console = make_console()
         console.print(table)
         for ic in data["ic"]:
             console.print(f"IC {ic['window']}: mean {_pct(ic['mean'], 4)}, t {_pct(ic['t'])}, {ic['days']} days")
@@ -660,8 +661,9 @@ def market_check(
         writer.writeheader()
         writer.writerows(rows)
     else:
-        from rich.console import Console
         from rich.table import Table
+
+        from analyzer.render import make_console
 
         table = Table(title=f"Stated moves vs the market ({len(rows)})")
         for col in ("ticker", "entity", "date", "stated %", "actual %", "stated price", "actual price", "status"):
@@ -672,7 +674,7 @@ def market_check(
                           "-" if r["stated_price"] is None else f"{r['stated_price']:,.2f}",
                           "-" if r["actual_price"] is None else f"{r['actual_price']:,.2f}",
                           r["status"] + (f" ({r['note']})" if r["note"] else ""))
-        Console().print(table)
+        make_console().print(table)
 
 
 

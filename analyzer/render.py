@@ -106,9 +106,11 @@ def article_tables(result: dict[str, Any], *, sentences: bool = False) -> Group:
     return Group(*parts)
 
 
+def make_console() -> Console:
+    """A console for tables: the terminal's width, or 140 columns when piped (not rich's 80)."""
+    console = Console()
+    return console if console.is_terminal else Console(width=140)
+
+
 def print_article(result: dict[str, Any], *, sentences: bool = False, console: Console | None = None) -> None:
-    if console is None:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=140)  # piped: don't squeeze tables into 80 columns
-    console.print(article_tables(result, sentences=sentences))
+    (console or make_console()).print(article_tables(result, sentences=sentences))
