@@ -237,8 +237,7 @@ class Ingest:
         if not ids:
             return
         t0 = time.perf_counter()
-        with self.db.conn:
-            self.db.execute("BEGIN IMMEDIATE")
+        with store.write_transaction(self.db):
             marks = ",".join("?" * len(ids))
             self.db.execute(f"UPDATE articles SET ingest_run = ? WHERE id IN ({marks}) AND ingest_run IS NULL",
                             [self.run_id, *ids])
@@ -277,8 +276,7 @@ class Ingest:
     # ---- run bookkeeping -----------------------------------------------------------
 
     def _start(self, paths: list[str]) -> int:
-        with self.db.conn:
-            self.db.execute("BEGIN IMMEDIATE")
+        with store.write_transaction(self.db):
             table = self.db["ingest_runs"].insert({"started_at": _now(), "paths": json.dumps(paths)})
             return int(table.last_pk)
 

@@ -21,6 +21,7 @@ from .market_io import (
     ImportReport, benchmark_symbol, import_prices, load_prices, parse_column_map, read_prices, yahoo_symbol,
 )
 from .market_study import DEFAULT_WINDOWS, StudyResult, parse_windows, run_study, window_name
+from .store import write_transaction
 
 __all__ = [
     "Check", "ImportReport", "StudyResult", "DEFAULT_WINDOWS", "benchmark_symbol", "check_moves", "import_prices",
@@ -48,8 +49,7 @@ def save_study(db, result: StudyResult) -> None:
         }))
     events = pd.concat(parts) if parts else pd.DataFrame()
     event_rows = [(result.group_by, *r) for r in events.astype(object).where(events.notna(), None).itertuples(index=False)]
-    with db.conn:
-        db.execute("BEGIN IMMEDIATE")
+    with write_transaction(db):
         db.execute("DELETE FROM study_results WHERE group_by = ?", [result.group_by])
         db.execute("DELETE FROM study_events WHERE group_by = ?", [result.group_by])
         db.conn.executemany("INSERT OR REPLACE INTO study_results VALUES (?,?,?,?,?,?,?,?)", group_rows)

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .market_io import yahoo_symbol
+from .store import write_transaction
 
 CHANGE_TOLERANCE = 0.05  # percentage points
 PRICE_TOLERANCE = 0.005  # relative
@@ -115,8 +116,7 @@ def check_moves(
 
 def save_checks(db, checks: list[Check]) -> None:
     """Replace the ``market_checks`` table with this run's results."""
-    with db.conn:
-        db.execute("BEGIN IMMEDIATE")
+    with write_transaction(db):
         db.execute("DELETE FROM market_checks")
         if checks:
             db["market_checks"].insert_all((c.to_dict() for c in checks), alter=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import BadPriceFile, BadPriceRow, MarketDataError
-from .store import register_migration
+from .store import register_migration, write_transaction
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -251,8 +251,7 @@ def store_prices(db, frame: "pd.DataFrame", *, source: str | None = None) -> int
         "ON CONFLICT(symbol, date) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in [*cols[2:], "source"])
     )
-    with db.conn:
-        db.execute("BEGIN IMMEDIATE")
+    with write_transaction(db):
         db.conn.executemany(sql, rows)
     return len(rows)
 

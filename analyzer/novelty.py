@@ -24,6 +24,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from .store import write_transaction
+
 PERMUTATIONS = 64
 BANDS, ROWS = 16, 4  # 16 x 4 = 64; a pair with Jaccard 0.5 shares a band with p ~ 0.65, 0.7 with p ~ 0.99
 SHINGLE = 3
@@ -102,8 +104,7 @@ def unlinked(db) -> list[str]:
 def link(db, article_ids: Iterable[str]) -> int:
     """Sign, link and score articles already stored, in one transaction; returns new duplicates."""
     found = 0
-    with db.conn:
-        db.execute("BEGIN IMMEDIATE")
+    with write_transaction(db):
         for aid in article_ids:
             found += _link_one(db, aid)
     return found

@@ -8,9 +8,10 @@ documented in ``docs/schema.md``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,15 @@ def open_db(path: str | Path, *, create: bool = True):
     db = sqlite_utils.Database(conn)
     migrate(db)
     return db
+
+
+@contextlib.contextmanager
+def write_transaction(db) -> Iterator[Any]:
+    """One write transaction that takes the write lock up front (``BEGIN IMMEDIATE``), so a
+    concurrent writer waits on the busy timeout instead of failing; commits, or rolls back on error."""
+    with db.conn:
+        db.execute("BEGIN IMMEDIATE")
+        yield db
 
 
 # ---- migrations -------------------------------------------------------------
@@ -159,8 +169,7 @@ def migrate(db) -> list[str]:
     for func in sorted(MIGRATIONS, key=lambda f: f.__name__):
         if func.__name__ in done:
             continue
-        with db.conn:
-            db.execute("BEGIN IMMEDIATE")
+        with write_transaction(db):
             if db.execute("SELECT 1 FROM _migrations WHERE name = ?", [func.__name__]).fetchone():
                 continue
             func(db)
@@ -268,8 +277,7 @@ def _write(db, result: ArticleResult) -> None:
 
 def save(db, result: ArticleResult) -> str:
     """Store one article in one transaction; returns its id. Re-saving replaces, never duplicates."""
-    with db.conn:
-        db.execute("BEGIN IMMEDIATE")
+    with write_transaction(db):
         _write(db, result)
     return result.article.id
 
@@ -277,8 +285,7 @@ def save(db, result: ArticleResult) -> str:
 def save_many(db, results: Iterable[ArticleResult]) -> list[str]:
     """Store a batch in one transaction (all or nothing)."""
     ids = []
-    with db.conn:
-        db.execute("BEGIN IMMEDIATE")
+    with write_transaction(db):
         for result in results:
             _write(db, result)
             ids.append(result.article.id)
