@@ -157,8 +157,9 @@ def _entity_sentiment(spans: list[Span], move_sentences: set[int], sent_of: dict
     return round(sum(w * float(p.score) for w, (_, p) in zip(weights, scored)) / sum(weights), 4)
 
 
-def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> ArticleResult:
-    """All records of one analysed article; ``sentiment=False`` keeps the model out (interim stance rule)."""
+def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
+    """All records of one analysed article. Views arrive scored: by the sentiment component when
+    the pipeline has it, else by the quotes component's interim rule."""
     sent_of = sentence_index(doc)
     moves = list(_ext(doc, "moves") or [])
     metrics = list(_ext(doc, "metrics") or [])
@@ -168,10 +169,6 @@ def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> Arti
         Sentence(i, s.start_char, s.end_char, s.text, _label(_ext(s, "sentiment")), _score(_ext(s, "sentiment")))
         for i, s in enumerate(doc.sents)
     ]
-    if sentiment and any(v.stance_source != "model" for v in views):
-        views = _score_views(views)  # the sentiment component normally scored them already
-        if views:
-            doc._.views = views  # sectors read the scored views to decide which sectors are favoured
     tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
     names_with_facts = {m.entity for m in moves + metrics if m.entity}
     analysts = [v for v in views if v.analyst]  # a company speaking for itself is not a "source"
@@ -213,7 +210,7 @@ def doc_to_result(doc: Doc, article: Article, *, sentiment: bool = True) -> Arti
     return ArticleResult(
         article=article, entities=tuple(entities), moves=tuple(moves), metrics=tuple(metrics),
         views=tuple(views), sectors=tuple(sectors), events=tuple(events), sentences=tuple(sentences),
-        sentiment=_article_sentiment(doc, sentences),
+        sentiment=_article_sentiment(doc),
     )
 
 
@@ -235,28 +232,12 @@ def _meta_entity(ticker: str) -> Entity:
     )
 
 
-def _score_views(views: list[View]) -> list[View]:
-    """Stance from the sentiment model when it is available (else the quotes component's interim rule)."""
-    if not views:
-        return views
-    try:
-        from .components.quotes import score_views
-        from .sentiment import load_model
-    except ImportError:
-        return views
-    return score_views(views, load_model())
-
-
 def _sectors(doc: Doc, sentences: list[Sentence]) -> list[Sector]:
-    try:
-        from .components.sectors import sector_records
-    except ImportError:
-        return []
+    from .components.sectors import sector_records
+
     return sector_records(doc, [s.score for s in sentences])
 
 
-def _article_sentiment(doc: Doc, sentences: list[Sentence]) -> float | None:
+def _article_sentiment(doc: Doc) -> float | None:
     value = _ext(doc, "sentiment")
-    if value is not None:
-        return round(float(value), 4)
-    return None
+    return None if value is None else round(float(value), 4)

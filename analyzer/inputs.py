@@ -17,13 +17,10 @@ def check_date(value: str | None) -> str | None:
     """'2025-03-31' or an ISO datetime -> itself; anything else -> BadDate."""
     if value is None:
         return None
-    from datetime import date, datetime
+    from .sources import parse_iso
 
-    text = value.strip()
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text).isoformat()
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+        return parse_iso(value.strip())
     except ValueError:
         raise BadDate(repr(value)) from None
 

@@ -78,7 +78,7 @@ def analyze_articles(
         # however long the archive (each doc becomes plain records before the zone ends)
         with nlp.memory_zone():
             docs = _contextualise(chunk, nlp)
-            results = [doc_to_result(doc, art, sentiment=sentiment)
+            results = [doc_to_result(doc, art)
                        for doc, art in nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process)]
         yield from results
 

@@ -352,6 +352,13 @@ _DATE_FORMATS = ("%Y/%m/%d", "%Y%m%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b 
                  "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%m/%d/%Y")
 
 
+def parse_iso(text: str) -> str:
+    """'2025-03-31' or an ISO 8601 datetime ('Z' allowed) -> its ISO form; ValueError otherwise."""
+    if len(text) == 10:
+        return date.fromisoformat(text).isoformat()
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+
+
 def normalise_date(value: Any) -> str | None | SourceError:
     """ISO 8601, RFC 2822, epoch seconds or a few common layouts -> ISO string; else an error."""
     if value in (None, ""):
@@ -361,9 +368,7 @@ def normalise_date(value: Any) -> str | None | SourceError:
         return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat(timespec="seconds")
     text = str(value).strip()
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text).isoformat()
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+        return parse_iso(text)
     except ValueError:
         pass
     try:

@@ -13,7 +13,6 @@ embeddings stay frozen throughout so ``models/`` ships only the changed weights.
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import os

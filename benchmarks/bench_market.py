@@ -32,6 +32,7 @@ def build_db(db, limit: int | None) -> int:
     import pandas as pd
 
     from analyzer.market_io import yahoo_symbol
+    from analyzer.store import write_transaction
 
     h = pd.read_csv(SHARED / "news" / "headlines_with_tickers.csv.gz", dtype=str, keep_default_na=False)
     if limit:
@@ -46,8 +47,7 @@ def build_db(db, limit: int | None) -> int:
     articles = [(i, t, d, d) for i, t, d in zip(h["id"], h["headline"], h["date"])]
     ents = [(i, yahoo_symbol(t), t, yahoo_symbol(t), "subject", s)
             for i, t, s in zip(h["id"], h["ticker"], h["sentiment"])]
-    with db.conn:
-        db.execute("BEGIN IMMEDIATE")
+    with write_transaction(db):
         db.conn.executemany("INSERT OR REPLACE INTO articles (id, title, published, published_date) VALUES (?,?,?,?)", articles)
         db.conn.executemany(
             "INSERT OR REPLACE INTO entities (article_id, entity_key, ticker, symbol, role, sentiment) VALUES (?,?,?,?,?,?)", ents)
@@ -86,7 +86,7 @@ def main() -> None:
     timed("study: chart", lambda: write_chart(res, chart))
     d = res.to_dict()
 
-    print(f"| step | seconds |\n|---|---:|")
+    print("| step | seconds |\n|---|---:|")
     for label, s in timings:
         print(f"| {label} | {s:.2f} |")
     print(f"\nprice rows {rep.rows:,}; headline events {n:,}; events with returns {d['events']:,}; skipped {d['skipped']}")

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer import store
-from analyzer.errors import DatabaseError, ReadOnlyQuery
+from analyzer.errors import ReadOnlyQuery
 from analyzer.query import articles, fts_query, run_query, signals
 from analyzer.records import Article, ArticleResult, Entity, Mention, View
 from cli import app
