@@ -27,9 +27,9 @@ def check_date(value: str | None) -> str | None:
 
 def from_bytes(data: bytes, origin: str) -> str:
     """Decode text input; binary data and non-UTF-8 bytes are clear errors."""
-    from .sources import SourceError, _decode
+    from .sources import SourceError, decode_text
 
-    text = _decode(data, origin)
+    text = decode_text(data, origin)
     if isinstance(text, SourceError):
         raise BadInput(f"{origin}: {text.error}")
     return text
@@ -37,13 +37,13 @@ def from_bytes(data: bytes, origin: str) -> str:
 
 def from_file(path: Path) -> Article:
     """The first article in a file (any format ``newsig ingest`` reads)."""
-    from .sources import SourceError, _kind, read_sources
+    from .sources import SourceError, format_of, read_sources
 
     if not path.exists():
         raise BadInput(f"{path}: no such file")
     if path.is_dir():
         raise BadInput(f"{path} is a folder; use `newsig ingest` for archives")
-    if _kind(path) is None:  # no known suffix: plain text, if it is text at all
+    if format_of(path) is None:  # no known suffix: plain text, if it is text at all
         return Article(text=from_bytes(path.read_bytes(), str(path)), origin=str(path))
     for item in read_sources([path]):
         if isinstance(item, SourceError):

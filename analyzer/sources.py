@@ -101,10 +101,10 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | SourceError]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     child = Path(root) / name
-                    if not name.startswith(".") and _kind(child):
+                    if not name.startswith(".") and format_of(child):
                         yield child
         elif path.exists():
-            if _kind(path):
+            if format_of(path):
                 yield path
             else:
                 yield SourceError(str(path), f"unsupported file type (use one of {', '.join(sorted(SUPPORTED))}, optionally .gz)")
@@ -158,7 +158,7 @@ class SourceReader:
             stream = self.stdin or sys.stdin.buffer
             yield from self._jsonl(stream, "<stdin>")
             return
-        kind = _kind(path)
+        kind = format_of(path)
         with open(path, "rb") as raw:
             stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix.lower() == ".gz" else raw
             if kind in JSONL_SUFFIXES:
@@ -173,7 +173,7 @@ class SourceReader:
                 if kind in FEED_SUFFIXES:
                     yield from _feed(data, str(path))
                     return
-                text = _decode(data, str(path))
+                text = decode_text(data, str(path))
                 if isinstance(text, SourceError):
                     yield text
                 elif kind in JSON_SUFFIXES:
@@ -193,7 +193,7 @@ class SourceReader:
     def _jsonl(self, stream: IO[bytes], name: str, raw: IO[bytes] | None = None) -> Iterator[Item]:
         for lineno, line in enumerate(stream, 1):
             origin = f"{name}:{lineno}"
-            text = _decode(line, origin)
+            text = decode_text(line, origin)
             if isinstance(text, SourceError):
                 yield text
             elif text.strip():
@@ -270,7 +270,7 @@ def read_sources(paths: Iterable[str | Path], fields: Mapping[str, str] | None =
 
 # ---- helpers ----------------------------------------------------------------
 
-def _kind(path: Path) -> str | None:
+def format_of(path: Path) -> str | None:
     """The format suffix, looking through ``.gz``: 'a.jsonl.gz' -> '.jsonl'."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -289,7 +289,7 @@ def _os_message(exc: BaseException) -> str:
     return f"cannot read: {exc}"
 
 
-def _decode(data: bytes, origin: str) -> str | SourceError:
+def decode_text(data: bytes, origin: str) -> str | SourceError:
     """Strict UTF-8 (BOM allowed); binary data and other encodings become errors."""
     if b"\x00" in data:
         return SourceError(origin, "binary data, not text")
