@@ -214,6 +214,7 @@ def sentiment_cmd(
     fmt: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
     batch_size: Annotated[int, typer.Option(min=1, help="Sentences per model batch.")] = 64,
     model: Annotated[Optional[Path], typer.Option("--model", file_okay=False, help="Model folder (default: the shipped models/).")] = None,
+    precision: Annotated[Optional[str], typer.Option("--precision", help="int8 (default, ~2x faster) or fp32 (exact weights); default from $NEWSIG_SENTIMENT_PRECISION.")] = None,
 ) -> None:
     """Classify financial sentences as negative, neutral or positive (score = P(pos) - P(neg)).
 
@@ -234,7 +235,7 @@ def sentiment_cmd(
         raise typer.BadParameter("give a sentence, or --file with one sentence per line")
     from analyzer.sentiment import load_model
 
-    preds = load_model(model).predict([t for t, _ in items], [e for _, e in items], batch_size=batch_size)
+    preds = load_model(model, _precision(precision)).predict([t for t, _ in items], [e for _, e in items], batch_size=batch_size)
     if fmt == "jsonl":
         for (t, e), p in zip(items, preds):
             row = {"text": t, "entity": e, "label": p.label, "score": round(p.score, 4), "probs": {k: round(v, 4) for k, v in p.probs.items()}}
@@ -244,6 +245,15 @@ def sentiment_cmd(
     for (t, e), p in zip(items, preds):
         short = t if len(t) <= 80 else t[:77] + "..."
         typer.echo(f"{p.label:<9} {p.score:>+6.3f}  {(e or '-')[:16]:<16} {short}")
+
+
+def _precision(value: str | None) -> str | None:
+    """Check a --precision value (None: the environment's default)."""
+    from analyzer.sentiment import PRECISIONS
+
+    if value is not None and value not in PRECISIONS:
+        raise typer.BadParameter(f"use {' or '.join(PRECISIONS)}", param_hint="--precision")
+    return value
 
 
 @model_app.command("train")
@@ -287,6 +297,7 @@ def model_eval(
     data: Annotated[Optional[Path], typer.Option("--data", file_okay=False, help="Shared data folder (default: $NEWSIG_SHARED/data or ../shared/data).")] = None,
     model: Annotated[Optional[Path], typer.Option("--model", file_okay=False, help="Model folder (default: the shipped models/).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    precision: Annotated[Optional[str], typer.Option("--precision", help="int8 (default, ~2x faster) or fp32 (exact weights); default from $NEWSIG_SENTIMENT_PRECISION.")] = None,
 ) -> None:
     """Accuracy, macro-F1 and confusion matrix of the sentiment model on a labelled CSV or the shared splits.
 
@@ -308,7 +319,7 @@ def model_eval(
     else:
         names = SENTIMENT_DATASETS[:-1] if dataset == "all" else (dataset,)
         sets = {f"{n}/{split}": load_dataset(n, split, data) for n in names}
-    m = load_model(model)
+    m = load_model(model, _precision(precision))
     results = {name: evaluate(m, rows) for name, rows in sets.items()}
     if fmt == "json":
         typer.echo(json.dumps(results, indent=1))

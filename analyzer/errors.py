@@ -32,6 +32,10 @@ class ModelMissing(NewsigError):
     """The sentiment model is missing or corrupt (restore models/ with `git checkout models/` or retrain with `newsig model train`)"""
 
 
+class BadSetting(NewsigError):
+    """Bad setting"""
+
+
 class UniverseError(NewsigError):
     """Ticker universe error"""
 

@@ -47,10 +47,14 @@ class SelfAttention(nn.Module):
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         b, t, h = x.shape
 
-        def split(proj: nn.Linear) -> torch.Tensor:
-            return proj(x).view(b, t, self.heads, h // self.heads).transpose(1, 2)
+        def split(y: torch.Tensor) -> torch.Tensor:
+            return y.view(b, t, self.heads, h // self.heads).transpose(1, 2)
 
-        out = F.scaled_dot_product_attention(split(self.query), split(self.key), split(self.value), attn_mask=mask)
+        if hasattr(self, "qkv"):  # fused Q/K/V projection (analyzer.int8)
+            q, k, v = self.qkv(x).split(h, dim=-1)
+        else:
+            q, k, v = self.query(x), self.key(x), self.value(x)
+        out = F.scaled_dot_product_attention(split(q), split(k), split(v), attn_mask=mask)
         return out.transpose(1, 2).reshape(b, t, h)
 
 

@@ -82,12 +82,47 @@ def test_odd_inputs_never_crash(model):
         model.predict(["a", "b"], ["only one"])
 
 
-def test_int8_option_keeps_entity_signs(model):
+def test_int8_default_agrees_with_fp32():
+    """The default int8 model is a copy (fp32 untouched) whose scores stay close to fp32's."""
+    fp32 = load_model(precision="fp32")
+    int8 = load_model(precision="int8")
+    assert int8 is not fp32 and int8.net["encoder"] is not fp32.net["encoder"]
+    assert hasattr(fp32.net["encoder"].encoder.layer[0].attention.self, "query")  # fp32 weights unchanged
+    texts = [INTEL, INTEL, "Operating profit rose to EUR 13.1 mn from EUR 8.7 mn.", "The company is based in Helsinki.",
+             "Net sales fell 12% and the outlook was cut.", "Shares in Nokia jumped after the upgrade."]
+    targets = ["Intel", "Nvidia", None, None, None, "Nokia"]
+    a, b = fp32.predict(texts, targets), int8.predict(texts, targets)
+    assert [p.label for p in a] == [p.label for p in b]
+    assert max(abs(x.score - y.score) for x, y in zip(a, b)) < 0.05
+    assert b[0].score < 0 < b[1].score
+
+
+def test_int8_scores_do_not_depend_on_the_batch():
+    """Activations are quantised per token, so batch-mates barely matter (unlike one scale per batch)."""
+    int8 = load_model(precision="int8")
+    texts = ["Profit fell.", INTEL, "Revenue was flat at EUR 3 mn, while the long-awaited merger finally closed after "
+             "regulators in three countries approved the deal and the shares rallied sharply."]
+    alone = [int8.predict([t])[0].score for t in texts]
+    together = [p.score for p in int8.predict(texts)]
+    assert max(abs(x - y) for x, y in zip(alone, together)) < 0.02
+
+
+def test_quantize_int8_is_idempotent(model):
     from analyzer.sentiment import quantize_int8
 
-    intel, nvidia = quantize_int8(model).predict([INTEL, INTEL], ["Intel", "Nvidia"])
-    assert intel.score < 0 < nvidia.score
-    assert model.net["head"].__class__.__name__ == "Linear"  # the shared cached model is untouched
+    again = quantize_int8(model)
+    assert again.predict([INTEL], ["Intel"])[0].score == pytest.approx(model.predict([INTEL], ["Intel"])[0].score, abs=1e-6)
+
+
+def test_bad_precision_setting(monkeypatch):
+    from analyzer.errors import BadSetting
+    from analyzer.sentiment import default_precision
+
+    monkeypatch.setenv("NEWSIG_SENTIMENT_PRECISION", "fp16")
+    with pytest.raises(BadSetting, match="int8, fp32"):
+        default_precision()
+    monkeypatch.setenv("NEWSIG_SENTIMENT_PRECISION", "FP32")
+    assert default_precision() == "fp32"
 
 
 def test_load_model_is_cached():
