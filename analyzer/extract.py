@@ -51,6 +51,18 @@ def entity_groups(doc: Doc) -> "OrderedDict[str, list[Span]]":
     return _merge_short_names(groups)
 
 
+def references_by_group(doc: Doc, groups: "OrderedDict[str, list[Span]]") -> dict[str, list[Span]]:
+    """"The company" / "it" references (``newsig_references``), per entity group of their antecedent."""
+    owner = {(s.start, s.end): key for key, spans in groups.items() for s in spans}
+    out: dict[str, list[Span]] = {}
+    for ref in doc.spans.get("newsig_refs", []):
+        ante = _ext(ref, "antecedent")
+        key = owner.get((ante.start, ante.end)) if ante is not None else None
+        if key is not None:
+            out.setdefault(key, []).append(ref)
+    return out
+
+
 def _merge_short_names(groups: "OrderedDict[str, list[Span]]") -> "OrderedDict[str, list[Span]]":
     """A bare group name ("Hyundai") in an article that names exactly one company of that
     group ("Hyundai Motor") refers to it; with two or more candidates it stays unlinked."""
@@ -180,6 +192,7 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
     move_sentences: dict[str, set[int]] = {}
     for m in moves:
         move_sentences.setdefault(m.ticker or m.entity or "", set()).add(m.sentence)
+    refs = references_by_group(doc, groups)
     entities = []
     for key, spans in groups.items():
         listing = _ext(spans[0], "listing")
@@ -195,7 +208,7 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
             exchange=getattr(listing, "exchange", None), symbol=getattr(listing, "symbol", None),
             role=role,
             mentions=tuple(Mention(s.text, s.start_char, s.end_char, sent_of.get(s.start, 0)) for s in spans),
-            sentiment=_entity_sentiment(spans, move_sentences.get(ticker or name, set()), sent_of)
+            sentiment=_entity_sentiment(spans + refs.get(key, []), move_sentences.get(ticker or name, set()), sent_of)
             if role == ROLE_SUBJECT else None,
             relevance=_relevance(spans, doc, role, has_facts, max_mentions, titled),
             kind=getattr(listing, "kind", None) or KIND_BY_LABEL.get(label, "org"),

@@ -26,6 +26,7 @@ from .records import Article, ArticleResult, normalise_text
 COMPONENTS: list[tuple[str, str]] = [
     ("newsig_paragraphs", "analyzer.components.dates"),
     ("newsig_tickers", "analyzer.components.tickers"),
+    ("newsig_references", "analyzer.components.references"),
     ("newsig_dates", "analyzer.components.dates"),
     ("newsig_numbers", "analyzer.components.numbers"),
     ("newsig_quotes", "analyzer.components.quotes"),
@@ -50,7 +51,7 @@ def build_nlp(sentiment: bool = True, universe: bool = True):
     for name, module in COMPONENTS:
         if name == "newsig_sentiment" and not sentiment:
             continue
-        if name == "newsig_tickers" and not universe:
+        if name in ("newsig_tickers", "newsig_references") and not universe:
             continue
         importlib.import_module(module)  # registers the factory
         nlp.add_pipe(name, before="parser") if name == "newsig_paragraphs" else nlp.add_pipe(name)

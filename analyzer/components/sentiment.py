@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 SPAN_KEY = "newsig_orgs"
+REF_KEY = "newsig_refs"  # analyzer.components.references
 SECTOR_KEY = "newsig_sectors"  # sectors are scored as targets too: "buy semiconductors" is positive for them
 MAX_CONTEXT_CHARS = 400  # entity context cropped around the mention beyond this (the model reads ~96 tokens)
 
@@ -131,6 +132,8 @@ class SentimentScorer:
             for span in [*doc.spans.get(SPAN_KEY, []), *doc.spans.get(SECTOR_KEY, [])]:
                 if span.text.strip() and _worth_scoring(span):
                     slots.append((d, span, ask(_context(span, sents), span.text)))
+            for ref in doc.spans.get(REF_KEY, []):  # "The company said ...": scored for the company named before
+                slots.append((d, ref, ask(_context(ref, sents), ref._.antecedent.text)))
             for view in _views(doc):
                 quote_slots.append((d, ask(view.quote, None)))
         preds = self.model.predict(texts, targets, batch_size=self.batch_size) if texts else []
