@@ -167,6 +167,18 @@ def test_transitive_changes_are_metrics_of_the_object(analyze_fast):
     assert [(m["ticker"], m["change_pct"]) for m in r["moves"]] == [("AAPL", 2.0)]
 
 
+def test_asian_and_other_indices_each_get_their_move(analyze_fast):
+    """A semicolon list of index moves: each index is linked, so no move falls to its neighbour."""
+    r = analyze_fast(
+        "Asian markets were mixed on Tuesday. Japan's Nikkei 225 rose 0.4%; Taiwan's Taiex fell 1.2%; "
+        "Australia's S&P/ASX 200 lost 0.8% and India's Sensex gained 0.5%.\n\n"
+        "In Singapore, the Straits Times Index slipped 0.3%, while Toronto's S&P/TSX composite index edged up 0.1%.",
+        "2025-04-01")
+    assert [(m["ticker"], m["change_pct"]) for m in r["moves"]] == [
+        ("N225", 0.4), ("TAIEX", -1.2), ("XJO", -0.8), ("SENSEX", 0.5), ("STI", -0.3), ("GSPTSE", 0.1)]
+    assert {e["ticker"]: e["symbol"] for e in r["entities"]}["XJO"] == "^AXJO"
+
+
 def test_seed_falling_stocks_all_get_negative_entity_sentiment(seed_result):
     sentiments = {e["ticker"]: e["sentiment"] for e in seed_result["entities"] if e["role"] == "subject"}
     for code in SEED_MOVES:

@@ -161,8 +161,10 @@ class TickerLinker:
                and doc[c.start:c.end].text.upper() not in NOT_TICKERS
                and not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones)]
         # weak (common-word) matches inside a longer NER entity are something else ("European Union")
+        # ("the Straits Times Index" is the same entity as "Straits Times Index": compare trimmed)
+        ents = [_trim(doc, e.start, e.end) for e in doc.ents]
         chosen = [c for c in chosen if not (c.weak and any(
-            e.start <= c.start and c.end <= e.end and (e.end - e.start) > (c.end - c.start) for e in doc.ents))]
+            a <= c.start and c.end <= b and (b - a) > (c.end - c.start) for a, b in ents))]
         for a, b, listing, known in explicit:
             prev = _adjacent(doc, a, chosen) or _adjacent(doc, a, ner) or _name_before(doc, a)
             if prev is not None:
