@@ -228,3 +228,30 @@ def test_bare_codes_need_a_name_and_abbreviations_are_not_tickers(nlp):
 def test_codes_glued_to_markup_make_no_span(blank):
     doc = blank("See [KOSDAQ:290090](https://example.com/stocks) for details.")
     assert all(len(s.text) < 20 for s in doc.spans[SPAN_KEY])
+
+
+def _linked(nlp, text):
+    doc = nlp(text)
+    return [(s.text, s._.listing.ticker if s._.listing is not None else None) for s in doc.spans["newsig_orgs"]]
+
+
+def test_reuters_instrument_codes_link_us_listings(nlp_fast):
+    assert _linked(nlp_fast, "Citigroup Inc (C.N) fell 3%, while Oracle Corp ORCL.O and Apple AAPL.O gained.") == [
+        ("Citigroup Inc", "C"), ("Oracle Corp", "ORCL"), ("Apple", "AAPL")]
+    assert all(t is None for _, t in _linked(nlp_fast, "The U.N. said U.S. stocks fell."))
+
+
+@pytest.mark.parametrize("text", [
+    "DETROIT  (Reuters) - Shares of a supplier fell.",
+    "LONDON/AMSTERDAM (Reuters) - A hedge fund rose.",
+    "SEOUL, March 31 -- Battery stocks fell.",
+    "Read more at MT Newswires](https://www.tradingview.com/news/x). Contact reporter@yna.co.kr(END)",
+])
+def test_datelines_links_and_addresses_are_not_organisations(nlp_fast, text):
+    assert [name for name, ticker in _linked(nlp_fast, text) if ticker is None and name not in ("Reuters",)] == []
+
+
+def test_news_agencies_report_figures_but_do_not_own_them(analyze_fast):
+    r = analyze_fast("SEOUL (Yonhap) -- Shares fell 4.1% on Monday after the report, Yonhap said.", "2025-03-31")
+    assert all(m["entity"] != "Yonhap" for m in r["moves"] + r["metrics"])
+    assert {e["name"]: e["role"] for e in r["entities"]}.get("Yonhap") == "mentioned"

@@ -86,12 +86,19 @@ def words_before(sent: Span, char: int, n: int) -> list[Token]:
     return list(reversed(toks))[:n]
 
 
+def _press(span: Span) -> bool:
+    """A news outlet ("(Reuters) -", "told Yonhap"): it reports figures, it does not own them."""
+    listing = span._.listing
+    return listing is not None and listing.kind == "firm" and listing.sector == "Media"
+
+
 class Orgs:
     """The organisation spans of a Doc, with fast lookups by position."""
 
     def __init__(self, doc: Doc) -> None:
         self.spans = sorted(
-            (s for s in doc.spans.get("newsig_orgs", []) if s.label_ in ("COMPANY", "INDEX", "FIRM", "ORG")),
+            (s for s in doc.spans.get("newsig_orgs", []) if s.label_ in ("COMPANY", "INDEX", "FIRM", "ORG")
+             and not _press(s)),
             key=lambda s: s.start,
         )
 

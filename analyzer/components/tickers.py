@@ -37,11 +37,17 @@ CORP_SUFFIXES = frozenset({"corp", "corp.", "corporation", "inc", "inc.", "co", 
                            "ag", "se", "sa", "nv", "n.v.", "s.a.", "llc", "oyj", "asa", "kgaa"})
 _EXCH = (r"NASDAQ|Nasdaq|NYSE\s?American|NYSE\s?Arca|NYSE|AMEX|KRX|KOSPI|Kospi|KOSDAQ|Kosdaq|KSE|XETRA|Xetra|"
          r"ETR|FWB|FRA|LSE|LON|EPA|AMS|TSE|TYO|SIX|BME|TSX|ASX|HKEX|OTC|OTCMKTS")
+US_EXCHANGES = frozenset({"NASDAQ", "NYSE", "NYSE AMERICAN", "NYSE ARCA"})
+WIRE_TAGS = frozenset({"LEAD", "UPDATE", "REFILE", "RPT", "CORRECTED", "CORRECTION", "WRAPUP", "FACTBOX",
+                       "EXCLUSIVE", "ANALYSIS", "BREAKINGVIEWS", "PREVIEW", "TIMELINE", "INSTANT VIEW", "END"})
+RIC_EXCHANGES = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE", "K": "NYSE", "A": "NYSE AMERICAN", "P": "NYSE ARCA"}
 EXPLICIT = [  # (regex, how): order matters, earlier patterns claim their characters first
     (re.compile(rf"\(\s*(?P<ex>{_EXCH})\s*:\s*(?P<code>[A-Z0-9][A-Za-z0-9.\-]{{0,9}})\s*(?:[;,][^)]*)?\)"), "prefixed"),
     (re.compile(rf"(?<![\w(])(?P<ex>{_EXCH}):\s?(?P<code>[A-Z0-9][A-Z0-9.\-]{{0,9}})\b"), "prefixed"),
     (re.compile(r"\b(?P<code>\d{6})\.(?P<sfx>KS|KQ)\b"), "yahoo"),
     (re.compile(r"\b(?P<code>[A-Z0-9]{1,6}(?:-[A-Z])?\.(?:DE|PA|AS|L|MC|MI|SW|ST|HE|T|BR|F))\b"), "yahoo"),
+    # Reuters instrument codes for US listings: "Microsoft Corp MSFT.O", "(C.N)"; never "U.N."
+    (re.compile(r"(?<![\w.$])(?P<code>[A-Z]{1,5})\.(?P<ric>OQ|O|N|K|A|P)\b(?![.\w])"), "ric"),
     (re.compile(r"(?<![\w$])\$(?P<code>[A-Z]{1,5}(?:\.[A-Z])?)\b(?![.\d])"), "cashtag"),
     (re.compile(r"\(\s*(?P<code>[A-Z]{1,5}(?:\.[A-Z])?|\d{6})\s*\)"), "bare"),
 ]
@@ -128,6 +134,14 @@ class TickerLinker:
 
                 if how == "yahoo" and m.groupdict().get("sfx"):
                     ex = "KOSPI" if m.group("sfx") == "KS" else "KOSDAQ"
+                if how == "ric":
+                    ex = RIC_EXCHANGES[m.group("ric")]
+                    listing = self.universe.by_ticker(code, ex)
+                    if listing is None or code in NOT_TICKERS or (listing.exchange or "").upper() not in US_EXCHANGES:
+                        continue  # only a US code we know ("U.N" is no ticker); listings move between US venues
+                    found.append((m.start(), m.end(), listing, True))
+                    taken.append((m.start(), m.end()))
+                    continue
                 listing = self.universe.by_ticker(code, ex)
                 if how == "bare" and (listing is None or code in NOT_TICKERS or listing.kind == "index"):
                     continue
@@ -158,7 +172,8 @@ class TickerLinker:
         chosen = _no_overlaps(sorted(cands, key=lambda c: (-(c.end - c.start), c.start)))
         ner = [_Cand(*_trim(doc, e.start, e.end), None, "ner") for e in doc.ents if e.label_ == "ORG"]
         ner = [c for c in ner if c.end > c.start and any(ch.isupper() for ch in doc[c.start:c.end].text)
-               and doc[c.start:c.end].text.upper() not in NOT_TICKERS
+               and doc[c.start:c.end].text.upper() not in NOT_TICKERS | WIRE_TAGS
+               and not _dateline(doc, c.start, c.end)
                and not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones)]
         # weak (common-word) matches inside a longer NER entity are something else ("European Union")
         # ("the Straits Times Index" is the same entity as "Straits Times Index": compare trimmed)
@@ -230,12 +245,28 @@ def _no_overlaps(cands: list[_Cand]) -> list[_Cand]:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading 'the' and a trailing possessive from an NER span."""
+    """Drop a leading 'the' and a trailing possessive from an NER span, and cut it at a bracket,
+    link or e-mail address (a span whose word is glued to a link, "Newswires](https://...", goes)."""
     if start < end and doc[start].lower_ == "the":
         start += 1
+    cut = next((t.i for t in doc[start:end] if t.text in ("[", "]") or t.like_url or t.like_email
+                or "](" in t.text or "@" in t.text or "://" in t.text), end)
+    if cut < end:  # a clean bracket keeps the name before it; a word glued to a link loses the span
+        end = cut if doc[cut].text in ("[", "]") else start
     while end > start and doc[end - 1].text in ("'s", "'", "’s", "’"):
         end -= 1
     return start, end
+
+
+def _dateline(doc: Doc, start: int, end: int) -> bool:
+    """An upper-case word opening a line and followed by "(", "," or a dash is a dateline city
+    ("DETROIT (Reuters) -", "SEOUL, March 31 --"), not an organisation."""
+    first = doc[start]
+    opens_line = start == 0 or "\n" in doc[start - 1].whitespace_ or "\n" in doc[start - 1].text or (
+        doc[start - 1].text == "/" and start >= 2 and doc[start - 2].is_upper)  # "LONDON/AMSTERDAM (Reuters)"
+    after = next((t.text for t in doc[end:end + 3] if not t.is_space), "")
+    return (opens_line and end - start <= 2 and doc[start:end].text.isupper() and first.is_alpha
+            and after in ("(", ",", "-", "--", "–", "—"))
 
 
 def _name_before(doc: Doc, char: int) -> _Cand | None:
