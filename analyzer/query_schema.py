@@ -46,7 +46,7 @@ VIEWS: dict[str, str] = {
         GROUP BY date, ticker""",
     "analyst_views": """
         SELECT a.published_date AS date, v.analyst, v.title AS analyst_title, v.firm, v.firm_ticker,
-               v.stance, v.score, v.rating, v.price_target, v.previous_price_target, v.currency,
+               v.stance, v.score, v.rating, v.rating_direction, v.price_target, v.previous_price_target, v.currency,
                v.targets, v.target_tickers, v.quote, v.stance_source,
                v.article_id, v.idx, a.title AS article_title, a.url, a.source
         FROM views v JOIN articles a ON a.id = v.article_id""",
@@ -124,4 +124,10 @@ def m020_views_and_fts(db: Any) -> None:
         db.execute(sql)
     for sql in _FTS_SQL:
         db.execute(sql)
+    refresh_views(db)
+
+
+@register_migration
+def m021_views_rating_direction(db: Any) -> None:
+    """analyst_views gains rating_direction (the column comes from store.m003)."""
     refresh_views(db)

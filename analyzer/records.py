@@ -111,6 +111,7 @@ class View:
     firm_ticker: str | None = None
     target_tickers: tuple[str, ...] = ()
     stance_source: str = "model"  # how the stance was decided
+    rating_direction: int | None = None  # +1 upgrade, -1 downgrade, 0 rating kept; None when no rating
 
 
 @dataclass(frozen=True)

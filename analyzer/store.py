@@ -136,7 +136,13 @@ def m002_indexes(db) -> None:
     db["events"].create_index(["type", "date"], if_not_exists=True)
 
 
-MIGRATIONS: list[Callable[[Any], None]] = [m001_create_tables, m002_indexes]
+def m003_view_rating_direction(db) -> None:
+    """views.rating_direction: +1 upgrade, -1 downgrade, 0 rating kept (NULL: no rating stated)."""
+    if "rating_direction" not in db["views"].columns_dict:
+        db["views"].add_column("rating_direction", int)
+
+
+MIGRATIONS: list[Callable[[Any], None]] = [m001_create_tables, m002_indexes, m003_view_rating_direction]
 
 
 def register_migration(func: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -243,7 +249,8 @@ def article_rows(result: ArticleResult) -> dict[str, list[dict[str, Any]]]:
          "firm_ticker": v.firm_ticker, "quote": v.quote, "stance": v.stance, "score": v.score,
          "targets": _json(v.targets), "target_tickers": _json(v.target_tickers), "rating": v.rating,
          "price_target": v.price_target, "previous_price_target": v.previous_price_target,
-         "currency": v.currency, "sentence": v.sentence, "stance_source": v.stance_source}
+         "currency": v.currency, "sentence": v.sentence, "stance_source": v.stance_source,
+         "rating_direction": v.rating_direction}
         for i, v in enumerate(result.views)
     ]
     rows["sectors"] = [

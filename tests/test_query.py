@@ -270,6 +270,23 @@ def test_old_database_is_upgraded_on_first_read(tmp_path):
     assert len(articles(path, search="borrowing balance").rows) == 1
 
 
+def test_database_from_before_rating_direction_gets_the_column(tmp_path):
+    path = tmp_path / "old.db"
+    db = store.open_db(path)
+    db.execute("DROP VIEW view_targets")
+    db.execute("DROP VIEW analyst_summary")
+    db.execute("DROP VIEW firm_summary")
+    db.execute("DROP VIEW analyst_views")
+    db.execute("ALTER TABLE views DROP COLUMN rating_direction")
+    db.execute("DELETE FROM _migrations WHERE name IN ('m003_view_rating_direction', 'm021_views_rating_direction')")
+    db.conn.commit()
+    db.conn.close()
+    db = store.open_db(path)
+    store.save(db, seed_result())
+    assert "rating_direction" in db["views"].columns_dict
+    assert {r[0] for r in db.execute("SELECT rating_direction FROM analyst_views")} == {None}
+
+
 # ---- export --------------------------------------------------------------------
 
 def test_export_csv_and_parquet(news_db, tmp_path):

@@ -167,6 +167,25 @@ def test_parse_rating_change(text, expected):
     assert (rc.rating, rc.rating_direction, rc.price_target, rc.previous_price_target, rc.currency) == expected
 
 
+@pytest.mark.parametrize("text,action", [
+    ("cut his rating on the stock to equal-weight from overweight", -1),
+    ("downgraded Tesla to hold", -1),
+    ("upgraded the shares to neutral from sell", 1),
+    ("reiterated its overweight rating", 0),
+])
+def test_rating_action_is_the_verb_not_the_rating_word(text, action):
+    assert parse_rating_change(text).action == action
+
+
+def test_a_downgrade_to_a_neutral_rating_reads_negative():
+    """"Cut to hold" is a downgrade: the verb, not the neutral word, sets the direction."""
+    cut = _view("we see the outlook as balanced", rating="hold", rating_direction=-1)
+    kept = _view("we see the outlook as balanced", rating="hold", rating_direction=0)
+    assert score_views([cut], _FakeModel0())[0].stance == "negative"
+    assert score_views([kept], _FakeModel0())[0].stance == "neutral"
+    assert interim_lexicon_stance(cut)[0] == "negative"
+
+
 def test_parse_amount():
     assert parse_amount("HK$12.5") == (12.5, "HKD")
     assert parse_amount("95 pence") == (95.0, "GBX")
@@ -191,6 +210,11 @@ class _Pred:
 class _FakeModel:
     def predict(self, texts, targets=None):
         return [_Pred("positive", 0.6) for _ in texts]
+
+
+class _FakeModel0:
+    def predict(self, texts, targets=None):
+        return [_Pred("neutral", 0.0) for _ in texts]
 
 
 def test_score_views_takes_the_model_and_adjusts_for_a_downgrade():

@@ -276,6 +276,7 @@ class QuoteExtractor:
             targets=tuple(targets), rating=rc.rating, price_target=rc.price_target,
             previous_price_target=rc.previous_price_target, currency=rc.currency, sentence=sentence,
             firm_ticker=sp.firm_ticker, target_tickers=tuple(tickers), stance_source="interim_lexicon",
+            rating_direction=rc.action if rc.rating else None,
         )
         label, score = interim_lexicon_stance(view)
         return replace(view, stance=label, score=score)
@@ -351,7 +352,9 @@ class _Model(Protocol):
 def action_direction(view: View) -> int:
     """+1 / -1 / 0 from the stated rating and target move: what the analyst did, not said."""
     value = 0.0
-    if view.rating:
+    if view.rating_direction:  # "cut to hold": the downgrade, not the neutral word, is the signal
+        value += view.rating_direction
+    elif view.rating:
         value += vocabulary()["ratings"].get(view.rating.lower(), 0)
     if view.price_target is not None and view.previous_price_target is not None:
         diff = view.price_target - view.previous_price_target

@@ -65,6 +65,7 @@ class RatingChange:
     previous_price_target: float | None = None
     currency: str | None = None
     target_direction: int = 0  # +1 raised, -1 cut
+    action: int = 0  # the rating verb alone: +1 upgraded / raised, -1 downgraded / cut, 0 kept or none
     start: int = 0  # char offsets of the matched phrase within the text given
     end: int = 0
 
@@ -128,7 +129,7 @@ def parse_rating_change(text: str) -> RatingChange:
     rx = _regexes()
     v = vocabulary()
     rating = None
-    rating_dir = 0
+    rating_dir = verb_dir = 0
     start, end = len(text), 0
     m = rx["rating_to"].search(text) or rx["rating_noun"].search(text)
     if m:
@@ -158,4 +159,4 @@ def parse_rating_change(text: str) -> RatingChange:
         target_dir = (pt > prev) - (pt < prev)
     if not (rating or pt is not None):
         return RatingChange()
-    return RatingChange(rating, rating_dir, pt, prev, currency, target_dir, start, end)
+    return RatingChange(rating, rating_dir, pt, prev, currency, target_dir, verb_dir, start, end)
