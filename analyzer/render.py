@@ -70,7 +70,7 @@ def article_tables(result: dict[str, Any], *, sentences: bool = False) -> Group:
         for v in result["views"]:
             target = " ".join(
                 x for x in (
-                    v.get("rating") or "",
+                    ({1: "↑ ", -1: "↓ "}.get(v.get("rating_direction") or 0, "") + v["rating"]) if v.get("rating") else "",
                     f"{_fmt(v.get('previous_price_target'))} → {_fmt(v.get('price_target'))} {v.get('currency') or ''}"
                     if v.get("price_target") is not None else "",
                 ) if x
