@@ -140,6 +140,37 @@ def test_quote_in_a_new_paragraph_is_not_given_to_the_previous_speaker():
     assert [v.analyst for v in views] == ["Park Seo-jun", None]
 
 
+def test_according_to_an_analyst_or_a_brokerage_is_a_view():
+    text = ("Shares of Samsung Electronics rose 3% on Monday.\n\n"
+            "According to Kim Ji-hyun, a researcher at DAOL Investment & Securities, chip prices are likely to "
+            "rebound in the second half.\n\n"
+            "Memory demand should stay strong through next year, according to Park Yu-ak, an analyst at Kiwoom "
+            "Securities.")
+    views = annotate(text)._.views
+    assert [(v.analyst, v.title, v.firm) for v in views] == [
+        ("Kim Ji-hyun", "researcher", "DAOL Investment & Securities"), ("Park Yu-ak", "analyst", "Kiwoom Securities")]
+    assert views[0].quote == "chip prices are likely to rebound in the second half"
+    assert views[1].quote == "Memory demand should stay strong through next year"
+
+
+def test_according_to_drops_the_wire_dateline():
+    views = annotate("NEW YORK (Reuters) - Washington Mutual Inc may set aside as much as $30 billion for credit "
+                     "losses, according to Lehman Brothers analyst Bruce Harting.")._.views
+    assert [(v.analyst, v.firm, v.quote) for v in views] == [
+        ("Bruce Harting", "Lehman Brothers", "Washington Mutual Inc may set aside as much as $30 billion for credit losses")]
+
+
+@pytest.mark.parametrize("text", [
+    "Exports rose 5% in March, according to data from the Korea Customs Service.",
+    "Option volume was 15 million contracts, according to Trade Alert.",
+    "Inflation expectations were unchanged, according to The Wall Street Journal.",
+    "According to the company, operating profit will double this year.",
+    "Short selling balances hit a record, according to the Korea Exchange.",
+])
+def test_according_to_data_or_an_exchange_is_no_view(text):
+    assert annotate(text)._.views == []
+
+
 def test_scare_quotes_are_not_views():
     doc = annotate('The government\'s "value-up" program lifted bank shares on Monday.')
     assert doc._.views == []

@@ -10,6 +10,8 @@ view's quoted text, aligned with the views). Three kinds of statement:
   same paragraph (``"...," said X. "..."``); otherwise it is kept with
   ``analyst=None`` rather than given to the wrong person;
 - indirect speech (``X said the rebound may be short-lived``), from the parse;
+- "according to" an analyst with a title or a research firm (``Chip prices should rebound,
+  according to Park Yu-ak, an analyst at Kiwoom Securities``);
 - rating / price-target actions (``Morgan Stanley analyst Joseph Moore cut his
   rating to underweight``).
 
@@ -40,6 +42,7 @@ TARGET_LABELS = {"COMPANY", "INDEX"}
 MIN_UNATTRIBUTED_WORDS = 4  # shorter unattributed quotes are scare quotes ("value-up"), not views
 STANCE_THRESHOLD = 0.2
 QUOTE_RE = re.compile(r'["“”]')
+DATELINE = re.compile(r"^[^()\n]{0,40}\([A-Za-z .&-]{2,30}\)\s*[-—–]{1,2}\s*")
 SENT_END = re.compile(r'[.!?]["”]?\s')
 
 for _ext in ("views", "view_parts"):
@@ -62,7 +65,7 @@ class _Draft:
     parts: list[tuple[int, int]]  # char ranges of the statement text
     start: int  # char range of everything the view covers (attribution included)
     end: int
-    kind: str  # quote | indirect | action
+    kind: str  # quote | indirect | according | action
     open_end: bool = False  # last quote ran to the end of its paragraph unclosed
     rating: RatingChange = field(default_factory=RatingChange)
 
@@ -136,7 +139,8 @@ class QuoteExtractor:
                     drafts.append(d)
             if any(finder.text[max(s, sent.start_char):min(e, sent.end_char)].strip() for s, e in quoted_chars):
                 continue
-            d = self._indirect(doc, finder, sent, drafts) or self._action(doc, finder, sent, drafts)
+            d = (self._indirect(doc, finder, sent, drafts) or self._according(doc, finder, sent, drafts)
+                 or self._action(doc, finder, sent, drafts))
             if d is not None:
                 drafts.append(d)
         merged = _merge(drafts, sent_starts)
@@ -239,6 +243,37 @@ class QuoteExtractor:
             return _Draft(speaker, [(text_start, text_end)], sent.start_char, sent.end_char, "indirect")
         return None
 
+    def _according(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+        """"Chip prices should rebound, according to Park Yu-ak, an analyst at Kiwoom Securities":
+        the sentence without the attribution, when it names a person or a brokerage ("according to
+        data from the exchange" is a source of numbers, not a view)."""
+        acc = next((t for t in sent[:-1] if t.lower_ == "according" and doc[t.i + 1].lower_ == "to"), None)
+        if acc is None:
+            return None
+        to = doc[acc.i + 1]
+        a_start, a_end = acc.i, max(to.right_edge.i + 1, acc.i + 2)
+        speaker = self._speaker_near(doc, finder, acc.i + 2, a_end, acc.i, drafts)
+        if speaker is None:
+            return None
+        if speaker.name is not None and speaker.title is None:
+            return None  # "according to Trade Alert": a capitalised name is not yet an analyst
+        if speaker.name is None and not any(_research_firm(o) and (o.start, o.end) == speaker.firm_span
+                                            for o in finder.orgs):
+            return None  # "according to the Korea Exchange / the Wall Street Journal": a source, not a view
+        text, parts = finder.text, []
+        for lo, hi in ((sent.start_char, doc[a_start].idx), (doc[a_end - 1].idx + len(doc[a_end - 1]), sent.end_char)):
+            piece = text[lo:hi]
+            dateline = DATELINE.match(piece)  # "NEW YORK (Reuters) - ..." opens the wire story, not the view
+            if dateline:
+                lo, piece = lo + dateline.end(), piece[dateline.end():]
+            left = len(piece) - len(piece.lstrip(" ,;:—–-\n"))
+            right = len(piece.rstrip(" ,;:—–-.\n"))
+            if right - left >= 12:  # a clause, not a stray "Shares," or "."
+                parts.append((lo + left, lo + right))
+        if not parts:
+            return None
+        return _Draft(speaker, parts, sent.start_char, sent.end_char, "according")
+
     def _action(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
         """"Morgan Stanley analyst Joseph Moore cut his rating to underweight": a view without a quote."""
         rc = parse_rating_change(sent.text)
@@ -280,6 +315,12 @@ class QuoteExtractor:
         )
         label, score = interim_lexicon_stance(view)
         return replace(view, stance=label, score=score)
+
+
+def _research_firm(org: Span) -> bool:
+    """A brokerage, bank or research house of the universe (not a news outlet)."""
+    listing = org._.listing
+    return org.label_ == "FIRM" and not (listing is not None and listing.sector == "Media")
 
 
 def _clean(text: str) -> str:
