@@ -170,7 +170,8 @@ def universe_sync(
 
     Example: newsig universe sync sec
     """
-    from analyzer.universe import home_dir, sync_krx, sync_sec
+    from analyzer.universe import home_dir
+    from analyzer.universe_sync import sync_krx, sync_sec
 
     n = (sync_sec if source == SyncSource.sec else sync_krx)()
     typer.echo(f"Synced {n:,} {source.value.upper()} listings into {home_dir() / f'universe_{source.value}.csv'}")

@@ -12,7 +12,9 @@ import pytest
 
 from analyzer import universe as U
 from analyzer.errors import OfflineError, UniverseError
-from analyzer.universe import Listing, case_sensitive, import_csv, load_universe, sync_krx, sync_sec
+from analyzer import universe_sync as S
+from analyzer.universe import Listing, case_sensitive, import_csv, load_universe
+from analyzer.universe_sync import sync_krx, sync_sec
 
 FIXTURES = Path(__file__).parent / "fixtures" / "universe"
 SHARED = Path(os.environ.get("NEWSIG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
@@ -235,7 +237,7 @@ def test_sync_sec_from_recorded_response(home):
         return payload
 
     assert sync_sec(fetcher=fetcher) == 9
-    assert calls == [U.SEC_URL]
+    assert calls == [S.SEC_URL]
     uni = load_universe()
     (rocket,) = uni.lookup("Rocket Lab")
     assert (rocket.ticker, rocket.exchange, rocket.symbol) == ("RKLB", "NASDAQ", "RKLB")
@@ -261,7 +263,7 @@ def test_sync_offline_is_a_clear_error(home, monkeypatch):
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
     monkeypatch.setattr("urllib.request.urlopen", no_network)
-    monkeypatch.setattr(U, "_pykrx_listings", lambda: None)
+    monkeypatch.setattr(S, "_pykrx_listings", lambda: None)
     for sync in (sync_sec, sync_krx):
         with pytest.raises(OfflineError, match="No network.*could not reach"):
             sync()
