@@ -179,6 +179,11 @@ def test_asian_and_other_indices_each_get_their_move(analyze_fast):
     assert {e["ticker"]: e["symbol"] for e in r["entities"]}["XJO"] == "^AXJO"
 
 
+def test_tenor_stays_in_the_metric_name(analyze_fast):
+    r = analyze_fast("South Korea's 10-year government bond yield was up 1.1 bps at 2.890%.", "2025-02-13")
+    assert {m["metric"] for m in r["metrics"]} == {"10-year government bond yield change", "10-year government bond yield"}
+
+
 def test_seed_falling_stocks_all_get_negative_entity_sentiment(seed_result):
     sentiments = {e["ticker"]: e["sentiment"] for e in seed_result["entities"] if e["role"] == "subject"}
     for code in SEED_MOVES:

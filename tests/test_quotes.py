@@ -153,6 +153,12 @@ def test_according_to_an_analyst_or_a_brokerage_is_a_view():
     assert views[1].quote == "Memory demand should stay strong through next year"
 
 
+def test_market_talk_time_stamp_is_not_part_of_the_quote():
+    views = annotate("0648 GMT - U.S. inflation data will do little to calm markets obsessed with tariffs, says "
+                     "Federated Hermes' Damian McIntyre in a note.")._.views
+    assert views and views[0].quote.startswith("U.S. inflation data")
+
+
 def test_according_to_drops_the_wire_dateline():
     views = annotate("NEW YORK (Reuters) - Washington Mutual Inc may set aside as much as $30 billion for credit "
                      "losses, according to Lehman Brothers analyst Bruce Harting.")._.views

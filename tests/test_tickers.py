@@ -255,3 +255,15 @@ def test_news_agencies_report_figures_but_do_not_own_them(analyze_fast):
     r = analyze_fast("SEOUL (Yonhap) -- Shares fell 4.1% on Monday after the report, Yonhap said.", "2025-03-31")
     assert all(m["entity"] != "Yonhap" for m in r["moves"] + r["metrics"])
     assert {e["name"]: e["role"] for e in r["entities"]}.get("Yonhap") == "mentioned"
+
+
+def test_an_unlisted_korean_affiliate_is_not_linked_to_its_parent(nlp_fast):
+    found = _linked(nlp_fast, "Excavator maker HD Hyundai Construction Equipment climbed 9.5%, while Samsung "
+                              "Electronics Chairman Lee Jae-yong met investors.")
+    assert ("HD Hyundai", "267250") not in found
+    assert ("Samsung Electronics", "005930") in found
+
+
+def test_market_talk_time_stamp_is_not_part_of_a_name(nlp_fast):
+    names = [name for name, _ in _linked(nlp_fast, "0652 GMT - South Korea's benchmark Kospi rose 1.4%.")]
+    assert not any("GMT" in n for n in names)

@@ -131,7 +131,15 @@ def noun_phrase(token: Token) -> str:
     parts = [t for t in parts if t.ent_type_ not in ("ORG", "PERSON", "GPE", "PERCENT", "MONEY")
              and t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB") and not t.like_num]
     parts = [t for t in parts if t.i >= token.i - 4]
-    return " ".join(t.lower_ for t in sorted(parts, key=lambda t: t.i)) or token.lower_
+    words = []
+    for t in sorted(parts, key=lambda t: t.i):
+        doc = t.doc
+        if t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].like_num and not doc[t.i - 1].whitespace_ \
+                and not doc[t.i - 2].whitespace_:  # "10-year", "3-month": the tenor is part of the name
+            words.append(f"{doc[t.i - 2].text}-{t.lower_}")
+        else:
+            words.append(t.lower_)
+    return " ".join(words) or token.lower_
 
 
 # ---- the component ------------------------------------------------------------

@@ -42,6 +42,7 @@ TARGET_LABELS = {"COMPANY", "INDEX"}
 MIN_UNATTRIBUTED_WORDS = 4  # shorter unattributed quotes are scare quotes ("value-up"), not views
 STANCE_THRESHOLD = 0.2
 QUOTE_RE = re.compile(r'["“”]')
+STAMP = re.compile(r"^(?:\d{3,4}\s+)?(?:GMT|UTC|ET|EST|EDT|KST|JST|HKT|SGT|BST|CET)\s*[-—–]{1,2}\s*")
 DATELINE = re.compile(r"^[^()\n]{0,40}\([A-Za-z .&-]{2,30}\)\s*[-—–]{1,2}\s*")
 SENT_END = re.compile(r'[.!?]["”]?\s')
 
@@ -324,8 +325,11 @@ def _research_firm(org: Span) -> bool:
 
 
 def _clean(text: str) -> str:
-    """Whitespace collapsed (hard-wrapped copy), trailing comma of '"...," he said' dropped."""
-    return " ".join(text.split()).rstrip(",").strip()
+    """Whitespace collapsed (hard-wrapped copy), trailing comma of '"...," he said' dropped, and a
+    wire stamp opening the paragraph ("0648 GMT - ", "NEW YORK (Reuters) - ") left out."""
+    text = " ".join(text.split()).rstrip(",").strip()
+    stamp = STAMP.match(text) or DATELINE.match(text)
+    return text[stamp.end():] if stamp else text
 
 
 def _token_at(finder: SpeakerFinder, char: int) -> int:

@@ -38,6 +38,7 @@ CORP_SUFFIXES = frozenset({"corp", "corp.", "corporation", "inc", "inc.", "co", 
 _EXCH = (r"NASDAQ|Nasdaq|NYSE\s?American|NYSE\s?Arca|NYSE|AMEX|KRX|KOSPI|Kospi|KOSDAQ|Kosdaq|KSE|XETRA|Xetra|"
          r"ETR|FWB|FRA|LSE|LON|EPA|AMS|TSE|TYO|SIX|BME|TSX|ASX|HKEX|OTC|OTCMKTS")
 US_EXCHANGES = frozenset({"NASDAQ", "NYSE", "NYSE AMERICAN", "NYSE ARCA"})
+TIME_ZONES = frozenset({"GMT", "UTC", "ET", "EST", "EDT", "KST", "JST", "HKT", "SGT", "BST", "CET"})
 WIRE_TAGS = frozenset({"LEAD", "UPDATE", "REFILE", "RPT", "CORRECTED", "CORRECTION", "WRAPUP", "FACTBOX",
                        "EXCLUSIVE", "ANALYSIS", "BREAKINGVIEWS", "PREVIEW", "TIMELINE", "INSTANT VIEW", "END"})
 RIC_EXCHANGES = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE", "K": "NYSE", "A": "NYSE AMERICAN", "P": "NYSE ARCA"}
@@ -116,6 +117,8 @@ class TickerLinker:
                 continue  # "Target" as a noun
             if weak and tagged and len(span) == 1 and span[0].is_sent_start and span[0].ent_type_ != "ORG":
                 continue  # "Next", "Block" starting a sentence: capitalised anyway, so only the NER can tell
+            if listing.country == "KR" and _longer_org_name(doc, start, end):
+                continue  # "HD Hyundai Construction Equipment" is an affiliate, not HD Hyundai
             while end < len(doc) and doc[end].lower_ in CORP_SUFFIXES:
                 end += 1
             out.append(_Cand(start, end, listing, "universe", weak))
@@ -249,6 +252,8 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     link or e-mail address (a span whose word is glued to a link, "Newswires](https://...", goes)."""
     if start < end and doc[start].lower_ == "the":
         start += 1
+    if end - start > 2 and doc[start].text in TIME_ZONES and doc[start + 1].text in ("-", "--", "–", "—"):
+        start += 2  # "0652 GMT - South Korea": a Market Talk time stamp, then the name
     cut = next((t.i for t in doc[start:end] if t.text in ("[", "]") or t.like_url or t.like_email
                 or "](" in t.text or "@" in t.text or "://" in t.text), end)
     if cut < end:  # a clean bracket keeps the name before it; a word glued to a link loses the span
@@ -256,6 +261,18 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while end > start and doc[end - 1].text in ("'s", "'", "’s", "’"):
         end -= 1
     return start, end
+
+
+def _longer_org_name(doc: Doc, start: int, end: int) -> bool:
+    """The NER reads tokens [start, end) as the front of a longer organisation name that goes on
+    with capitalised words other than a corporate suffix. Korean groups name their affiliates
+    this way ("HD Hyundai" -> "HD Hyundai Construction Equipment"), and an affiliate the universe
+    does not list must not be linked to the group's listed parent."""
+    if end >= len(doc) or not doc[end].is_alpha or not (doc[end].is_title or doc[end].is_upper):
+        return False
+    if doc[end].lower_ in CORP_SUFFIXES or doc[end].lower_ in {"group", "holdings", "co", "company"}:
+        return False
+    return any(e.label_ == "ORG" and start <= e.end and e.start < end < e.end for e in doc.ents)
 
 
 def _dateline(doc: Doc, start: int, end: int) -> bool:
