@@ -267,3 +267,9 @@ def test_an_unlisted_korean_affiliate_is_not_linked_to_its_parent(nlp_fast):
 def test_market_talk_time_stamp_is_not_part_of_a_name(nlp_fast):
     names = [name for name, _ in _linked(nlp_fast, "0652 GMT - South Korea's benchmark Kospi rose 1.4%.")]
     assert not any("GMT" in n for n in names)
+
+
+def test_market_suffixed_codes_in_brackets_name_the_listing(nlp_fast):
+    doc = nlp_fast("Fourth-quarter profit at Husky Energy Inc. ( HSE.TO ) fell, while PetroChina (0857.HK) rose.")
+    got = {s.text: (s._.listing.ticker, s._.listing.exchange, s._.listing.symbol) for s in doc.spans["newsig_orgs"]}
+    assert got == {"Husky Energy Inc.": ("HSE", "TSX", "HSE.TO"), "PetroChina": ("0857", "HKEX", "0857.HK")}

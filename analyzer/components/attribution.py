@@ -85,7 +85,10 @@ def person_names(doc: Doc, orgs: list[Span]) -> list[Span]:
     org_tokens = {i for sp in orgs for i in range(sp.start, sp.end)}
     blocked = {i for e in doc.ents if e.label_ in NOT_PERSON for i in range(e.start, e.end)} | org_tokens
     titles = word_set("titles")
-    found: list[Span] = [e for e in doc.ents if e.label_ == "PERSON" and not any(i in org_tokens for i in range(e.start, e.end))]
+    # "Husky said" after "Husky Energy Inc.": the company's short name, whatever NER called it
+    short_names = {sp[0].text for sp in orgs if len(sp) > 1 and sp.label_ == "COMPANY"}
+    found: list[Span] = [e for e in doc.ents if e.label_ == "PERSON" and not any(i in org_tokens for i in range(e.start, e.end))
+                         and not (len(e) == 1 and e.text in short_names)]
     i = 0
     while i < len(doc):
         tok = doc[i]

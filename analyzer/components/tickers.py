@@ -37,6 +37,12 @@ CORP_SUFFIXES = frozenset({"corp", "corp.", "corporation", "inc", "inc.", "co", 
                            "ag", "se", "sa", "nv", "n.v.", "s.a.", "llc", "oyj", "asa", "kgaa"})
 _EXCH = (r"NASDAQ|Nasdaq|NYSE\s?American|NYSE\s?Arca|NYSE|AMEX|KRX|KOSPI|Kospi|KOSDAQ|Kosdaq|KSE|XETRA|Xetra|"
          r"ETR|FWB|FRA|LSE|LON|EPA|AMS|TSE|TYO|SIX|BME|TSX|ASX|HKEX|OTC|OTCMKTS")
+# Yahoo / Reuters market suffixes (the same letters in both) -> exchange
+MARKET_SUFFIXES = {"TO": "TSX", "V": "TSXV", "HK": "HKEX", "AX": "ASX", "SI": "SGX", "SS": "SSE", "SZ": "SZSE",
+                   "T": "TSE", "L": "LSE", "PA": "Euronext Paris", "DE": "XETRA", "AS": "Euronext Amsterdam",
+                   "MI": "Borsa Italiana", "MC": "BME", "SW": "SIX", "ST": "Nasdaq Stockholm",
+                   "HE": "Nasdaq Helsinki", "BR": "Euronext Brussels", "F": "FWB", "TW": "TWSE", "NS": "NSE",
+                   "BO": "BSE"}
 US_EXCHANGES = frozenset({"NASDAQ", "NYSE", "NYSE AMERICAN", "NYSE ARCA"})
 TIME_ZONES = frozenset({"GMT", "UTC", "ET", "EST", "EDT", "KST", "JST", "HKT", "SGT", "BST", "CET"})
 WIRE_TAGS = frozenset({"LEAD", "UPDATE", "REFILE", "RPT", "CORRECTED", "CORRECTION", "WRAPUP", "FACTBOX",
@@ -46,6 +52,8 @@ EXPLICIT = [  # (regex, how): order matters, earlier patterns claim their charac
     (re.compile(rf"\(\s*(?P<ex>{_EXCH})\s*:\s*(?P<code>[A-Z0-9][A-Za-z0-9.\-]{{0,9}})\s*(?:[;,][^)]*)?\)"), "prefixed"),
     (re.compile(rf"(?<![\w(])(?P<ex>{_EXCH}):\s?(?P<code>[A-Z0-9][A-Z0-9.\-]{{0,9}})\b"), "prefixed"),
     (re.compile(r"\b(?P<code>\d{6})\.(?P<sfx>KS|KQ)\b"), "yahoo"),
+    # a market-suffixed code in brackets right after a name: "Husky Energy Inc. ( HSE.TO )", "(0857.HK)"
+    (re.compile(rf"\(\s*(?P<code>[A-Z0-9]{{1,6}})\.(?P<mkt>{'|'.join(MARKET_SUFFIXES)})\s*\)"), "suffixed"),
     (re.compile(r"\b(?P<code>[A-Z0-9]{1,6}(?:-[A-Z])?\.(?:DE|PA|AS|L|MC|MI|SW|ST|HE|T|BR|F))\b"), "yahoo"),
     # Reuters instrument codes for US listings: "Microsoft Corp MSFT.O", "(C.N)"; never "U.N."
     (re.compile(r"(?<![\w.$])(?P<code>[A-Z]{1,5})\.(?P<ric>OQ|O|N|K|A|P)\b(?![.\w])"), "ric"),
@@ -137,6 +145,17 @@ class TickerLinker:
 
                 if how == "yahoo" and m.groupdict().get("sfx"):
                     ex = "KOSPI" if m.group("sfx") == "KS" else "KOSDAQ"
+                if how == "suffixed":
+                    ex, sfx = MARKET_SUFFIXES[m.group("mkt")], m.group("mkt")
+                    listing = self.universe.by_ticker(f"{code}.{sfx}") or self.universe.by_ticker(code, ex)
+                    if listing is not None and normalise_exchange(listing.exchange or "") != normalise_exchange(ex):
+                        listing = None  # the same letters on another market
+                    known = listing is not None
+                    if listing is None:
+                        listing = Listing(name=code, ticker=code, exchange=ex, symbol=f"{code}.{sfx}")
+                    found.append((m.start(), m.end(), listing, known))
+                    taken.append((m.start(), m.end()))
+                    continue
                 if how == "ric":
                     ex = RIC_EXCHANGES[m.group("ric")]
                     listing = self.universe.by_ticker(code, ex)
