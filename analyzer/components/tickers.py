@@ -267,8 +267,9 @@ def _no_overlaps(cands: list[_Cand]) -> list[_Cand]:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading 'the' and a trailing possessive from an NER span, and cut it at a bracket,
-    link or e-mail address (a span whose word is glued to a link, "Newswires](https://...", goes)."""
+    """Drop a leading 'the', a wire time stamp ("GMT - ") and a trailing possessive from an NER
+    span, and cut it at a bracket, link or e-mail address (a span whose word is glued to a link,
+    "Newswires](https://...", goes)."""
     if start < end and doc[start].lower_ == "the":
         start += 1
     if end - start > 2 and doc[start].text in TIME_ZONES and doc[start + 1].text in ("-", "--", "–", "—"):
@@ -291,7 +292,7 @@ def _longer_org_name(doc: Doc, start: int, end: int) -> bool:
         return False
     if doc[end].lower_ in CORP_SUFFIXES or doc[end].lower_ in {"group", "holdings", "co", "company"}:
         return False
-    return any(e.label_ == "ORG" and start <= e.end and e.start < end < e.end for e in doc.ents)
+    return any(e.label_ == "ORG" and e.start < end < e.end for e in doc.ents)
 
 
 def _dateline(doc: Doc, start: int, end: int) -> bool:
