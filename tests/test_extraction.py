@@ -179,6 +179,12 @@ def test_asian_and_other_indices_each_get_their_move(analyze_fast):
     assert {e["ticker"]: e["symbol"] for e in r["entities"]}["XJO"] == "^AXJO"
 
 
+def test_an_amount_is_not_named_after_its_own_currency(analyze_fast):
+    r = analyze_fast("The budget includes 94.2 billion won for research. An additional 3.5 billion won will promote "
+                     "foreign investment, it said.", "2025-02-09")
+    assert [(m["metric"], m["value"]) for m in r["metrics"]] == [("budget", 94.2e9)]
+
+
 def test_tenor_stays_in_the_metric_name(analyze_fast):
     r = analyze_fast("South Korea's 10-year government bond yield was up 1.1 bps at 2.890%.", "2025-02-13")
     assert {m["metric"] for m in r["metrics"]} == {"10-year government bond yield change", "10-year government bond yield"}

@@ -249,6 +249,8 @@ class NumberExtractor:
             if of_chunk.lower_ in METRIC_NOUNS or of_chunk.pos_ == "NOUN" and of_chunk.lower_ not in MOVE_SUBJECTS:
                 return "metric", noun_phrase(of_chunk), direction
         subj_noun = self._subject_noun(q)
+        if subj_noun is not None and (q.span.start <= subj_noun.i < q.span.end or _is_currency_word(subj_noun)):
+            subj_noun = None  # "An additional 3.5 billion won will ...": the amount itself, not what it measures
         named = self._nearby_metric_noun(sent, q)
         if named is not None:
             return ("metric", noun_phrase(named), direction) if level else (
