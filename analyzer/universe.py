@@ -221,7 +221,7 @@ class Universe:
                 base = self._tier.get(listing.key, 1) * 2
                 candidates = [(n, base) for n in listing.names]
                 short = short_name(listing.name)
-                if short != listing.name:
+                if short != listing.name and len(short) >= 3:  # "SL Corp" -> "SL" would be anyone's initials
                     candidates.append((short, base + 1))
                 for phrase, rank in candidates:
                     phrase = " ".join(phrase.split())

@@ -273,3 +273,15 @@ def test_market_suffixed_codes_in_brackets_name_the_listing(nlp_fast):
     doc = nlp_fast("Fourth-quarter profit at Husky Energy Inc. ( HSE.TO ) fell, while PetroChina (0857.HK) rose.")
     got = {s.text: (s._.listing.ticker, s._.listing.exchange, s._.listing.symbol) for s in doc.spans["newsig_orgs"]}
     assert got == {"Husky Energy Inc.": ("HSE", "TSX", "HSE.TO"), "PetroChina": ("0857", "HKEX", "0857.HK")}
+
+
+def test_an_old_instrument_code_now_used_by_another_company_is_not_linked(nlp_fast):
+    """Circuit City's CC.N is Chemours's CC today: a code only confirms a name that agrees with it."""
+    assert _linked(nlp_fast, "Activists nominated five people to the board of Circuit City Stores CC.N on Monday.") == [
+        ("Circuit City Stores", None)]
+
+
+def test_two_letter_short_names_are_not_generated():
+    from analyzer.universe import load_universe
+
+    assert all(x.ticker != "005850" for x in load_universe().lookup("SL"))  # "SL Corp" is not "SL Green"

@@ -47,6 +47,8 @@ US_EXCHANGES = frozenset({"NASDAQ", "NYSE", "NYSE AMERICAN", "NYSE ARCA"})
 TIME_ZONES = frozenset({"GMT", "UTC", "ET", "EST", "EDT", "KST", "JST", "HKT", "SGT", "BST", "CET"})
 WIRE_TAGS = frozenset({"LEAD", "UPDATE", "REFILE", "RPT", "CORRECTED", "CORRECTION", "WRAPUP", "FACTBOX",
                        "EXCLUSIVE", "ANALYSIS", "BREAKINGVIEWS", "PREVIEW", "TIMELINE", "INSTANT VIEW", "END"})
+INSTRUMENT_CODES = ("ric", "suffixed")
+NAME_FILLER = CORP_SUFFIXES | {"the", "and", "group", "holdings", "holding", "company", "companies", "cos"}
 RIC_EXCHANGES = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE", "K": "NYSE", "A": "NYSE AMERICAN", "P": "NYSE ARCA"}
 EXPLICIT = [  # (regex, how): order matters, earlier patterns claim their characters first
     (re.compile(rf"\(\s*(?P<ex>{_EXCH})\s*:\s*(?P<code>[A-Z0-9][A-Za-z0-9.\-]{{0,9}})\s*(?:[;,][^)]*)?\)"), "prefixed"),
@@ -153,7 +155,7 @@ class TickerLinker:
                     known = listing is not None
                     if listing is None:
                         listing = Listing(name=code, ticker=code, exchange=ex, symbol=f"{code}.{sfx}")
-                    found.append((m.start(), m.end(), listing, known))
+                    found.append((m.start(), m.end(), listing, known, how))
                     taken.append((m.start(), m.end()))
                     continue
                 if how == "ric":
@@ -161,7 +163,7 @@ class TickerLinker:
                     listing = self.universe.by_ticker(code, ex)
                     if listing is None or code in NOT_TICKERS or (listing.exchange or "").upper() not in US_EXCHANGES:
                         continue  # only a US code we know ("U.N" is no ticker); listings move between US venues
-                    found.append((m.start(), m.end(), listing, True))
+                    found.append((m.start(), m.end(), listing, True, how))
                     taken.append((m.start(), m.end()))
                     continue
                 listing = self.universe.by_ticker(code, ex)
@@ -180,7 +182,7 @@ class TickerLinker:
                     known = True
                 if how == "bare":
                     known = None  # "(AAPL)" only confirms the name right before it; "storage systems (ESS)" is no ticker
-                found.append((m.start(), m.end(), listing, known))
+                found.append((m.start(), m.end(), listing, known, how))
                 taken.append((m.start(), m.end()))
         return found
 
@@ -188,11 +190,12 @@ class TickerLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         explicit = self._explicit(doc, [])
-        zones = [(a, b) for a, b, _, _ in explicit]
+        zones = [(a, b) for a, b, *_ in explicit]
         cands = [c for c in self._universe_matches(doc)
                  if not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones)]
         chosen = _no_overlaps(sorted(cands, key=lambda c: (-(c.end - c.start), c.start)))
         ner = [_Cand(*_trim(doc, e.start, e.end), None, "ner") for e in doc.ents if e.label_ == "ORG"]
+        ner = [_before_codes(doc, c, zones) for c in ner]  # "Washington Mutual Inc ( WM.N": the name part
         ner = [c for c in ner if c.end > c.start and any(ch.isupper() for ch in doc[c.start:c.end].text)
                and doc[c.start:c.end].text.upper() not in NOT_TICKERS | WIRE_TAGS
                and not _dateline(doc, c.start, c.end)
@@ -202,8 +205,14 @@ class TickerLinker:
         ents = [_trim(doc, e.start, e.end) for e in doc.ents]
         chosen = [c for c in chosen if not (c.weak and any(
             a <= c.start and c.end <= b and (b - a) > (c.end - c.start) for a, b in ents))]
-        for a, b, listing, known in explicit:
+        for a, b, listing, known, how in explicit:
             prev = _adjacent(doc, a, chosen) or _adjacent(doc, a, ner) or _name_before(doc, a)
+            if how in INSTRUMENT_CODES:
+                # a Reuters / market-suffixed code only confirms the name before it; an old code can
+                # belong to another company today ("Circuit City Stores CC.N" is not Chemours)
+                if prev is None or (known and prev.listing is None
+                                    and not _names_agree(doc[prev.start:prev.end].text, listing)):
+                    continue
             if prev is not None:
                 if known is None:  # "(AAPL)": confirms a linked name, or names an unlinked one
                     initials = "".join(t.text[0] for t in doc[prev.start:prev.end] if t.is_alpha).upper()
@@ -281,6 +290,28 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while end > start and doc[end - 1].text in ("'s", "'", "’s", "’"):
         end -= 1
     return start, end
+
+
+def _before_codes(doc: Doc, c: _Cand, zones: list[tuple[int, int]]) -> _Cand:
+    """An NER span that runs into a written code keeps only the words before it."""
+    for a, _ in zones:
+        if doc[c.start].idx < a < doc[c.end - 1].idx + len(doc[c.end - 1]):
+            end = c.end
+            while end > c.start and (doc[end - 1].idx + len(doc[end - 1]) > a or doc[end - 1].text in ("(", "[")):
+                end -= 1
+            c = _Cand(c.start, end, c.listing, c.source, c.weak)
+    return c
+
+
+def _names_agree(text: str, listing: Listing) -> bool:
+    """A written name and a listing share a distinctive word, or the name's initials are the ticker."""
+    def words(s: str) -> set[str]:
+        return {w for w in re.findall(r"[a-z0-9&]+", s.lower()) if len(w) >= 3 and w not in NAME_FILLER}
+
+    mine = words(text)
+    theirs = set().union(*(words(n) for n in (listing.name, *listing.aliases)))
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in NAME_FILLER).upper()
+    return bool(mine & theirs) or (bool(listing.ticker) and initials == listing.ticker)
 
 
 def _longer_org_name(doc: Doc, start: int, end: int) -> bool:
