@@ -285,3 +285,8 @@ def test_two_letter_short_names_are_not_generated():
     from analyzer.universe import load_universe
 
     assert all(x.ticker != "005850" for x in load_universe().lookup("SL"))  # "SL Corp" is not "SL Green"
+
+
+def test_co_founder_is_not_a_corporate_suffix(nlp_fast):
+    assert _linked(nlp_fast, "PayPal co-founder Peter Thiel sold shares of Intel Corp on Monday.") == [
+        ("PayPal", "PYPL"), ("Intel Corp", "INTC")]

@@ -129,7 +129,8 @@ class TickerLinker:
                 continue  # "Next", "Block" starting a sentence: capitalised anyway, so only the NER can tell
             if listing.country == "KR" and _longer_org_name(doc, start, end):
                 continue  # "HD Hyundai Construction Equipment" is an affiliate, not HD Hyundai
-            while end < len(doc) and doc[end].lower_ in CORP_SUFFIXES:
+            while end < len(doc) and doc[end].lower_ in CORP_SUFFIXES and not (
+                    end + 1 < len(doc) and not doc[end].whitespace_ and doc[end + 1].text == "-"):  # "co-founder"
                 end += 1
             out.append(_Cand(start, end, listing, "universe", weak))
         return out
