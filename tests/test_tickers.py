@@ -290,3 +290,9 @@ def test_two_letter_short_names_are_not_generated():
 def test_co_founder_is_not_a_corporate_suffix(nlp_fast):
     assert _linked(nlp_fast, "PayPal co-founder Peter Thiel sold shares of Intel Corp on Monday.") == [
         ("PayPal", "PYPL"), ("Intel Corp", "INTC")]
+
+
+def test_a_person_named_like_a_company_is_not_linked(nlp_fast):
+    text = ('"We apologise," said Harold Rogers, acting chief executive. "We will do better," Rogers continued. '
+            "Ford shares rose 2%.")
+    assert _linked(nlp_fast, text) == [("Ford", "F")]

@@ -112,6 +112,8 @@ class TickerLinker:
     def _universe_matches(self, doc: Doc) -> list[_Cand]:
         tagged = doc.has_annotation("TAG")
         out = []
+        persons = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+        surnames = {e[-1].text for e in persons}
         hits = [(True, m) for m in self.exact(doc)] + [(False, m) for m in self.folded(doc)]
         for sensitive, (_, start, end) in hits:
             span = doc[start:end]
@@ -127,6 +129,9 @@ class TickerLinker:
                 continue  # "Target" as a noun
             if weak and tagged and len(span) == 1 and span[0].is_sent_start and span[0].ent_type_ != "ORG":
                 continue  # "Next", "Block" starting a sentence: capitalised anyway, so only the NER can tell
+            if any(e.start <= start and end <= e.end and len(e) > end - start for e in persons) or (
+                    end - start == 1 and span.text in surnames and span[0].ent_type_ != "ORG"):
+                continue  # "Harold Rogers", then "Rogers continued": a person, not Rogers Corp
             if listing.country == "KR" and _longer_org_name(doc, start, end):
                 continue  # "HD Hyundai Construction Equipment" is an affiliate, not HD Hyundai
             while end < len(doc) and doc[end].lower_ in CORP_SUFFIXES and not (
