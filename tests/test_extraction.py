@@ -185,6 +185,12 @@ def test_an_amount_is_not_named_after_its_own_currency(analyze_fast):
     assert [(m["metric"], m["value"]) for m in r["metrics"]] == [("budget", 94.2e9)]
 
 
+def test_a_loss_in_billions_is_a_metric_not_a_share_price(analyze_fast):
+    r = analyze_fast("KB Kookmin Bank swung to a loss of 202.6 billion won in 2024.", "2025-02-01")
+    assert r["moves"] == []
+    assert [(m["metric"], m["value"], m["unit"]) for m in r["metrics"]] == [("loss", 202.6e9, "KRW")]
+
+
 def test_tenor_stays_in_the_metric_name(analyze_fast):
     r = analyze_fast("South Korea's 10-year government bond yield was up 1.1 bps at 2.890%.", "2025-02-13")
     assert {m["metric"] for m in r["metrics"]} == {"10-year government bond yield change", "10-year government bond yield"}

@@ -296,3 +296,9 @@ def test_a_person_named_like_a_company_is_not_linked(nlp_fast):
     text = ('"We apologise," said Harold Rogers, acting chief executive. "We will do better," Rogers continued. '
             "Ford shares rose 2%.")
     assert _linked(nlp_fast, text) == [("Ford", "F")]
+
+
+def test_markdown_links_do_not_make_names_and_codes_after_bold_names_link(nlp_fast):
+    text = ("Long term **Hanla IMS Co., Ltd.** ([KOSDAQ:092460](https://simplywall.st/stocks/kr/tech/"
+            "kosdaq-a092460/hanla-ims-shares)) shareholders would be well aware.")
+    assert _linked(nlp_fast, text) == [("Hanla IMS Co., Ltd.", "092460")]

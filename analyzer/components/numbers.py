@@ -244,6 +244,8 @@ class NumberExtractor:
         level = bool(prev_words) and prev_words[0] in LEVEL_CUES and prev_words[0] not in ("of",)
         of_chunk = self._of_noun(sent, q) if prev_words[:1] == ["of"] else None
         if of_chunk is not None:
+            if of_chunk.lower_ in DOWN | UP and q.kind == "money" and q.extra.get("scaled"):
+                return "metric", noun_phrase(of_chunk), 1  # "swung to a loss of 202.6 billion won": no share price
             if of_chunk.lower_ in DOWN | UP:
                 return "move", None, -1 if of_chunk.lower_ in DOWN else 1
             if of_chunk.lower_ in METRIC_NOUNS or of_chunk.pos_ == "NOUN" and of_chunk.lower_ not in MOVE_SUBJECTS:

@@ -49,6 +49,7 @@ WIRE_TAGS = frozenset({"LEAD", "UPDATE", "REFILE", "RPT", "CORRECTED", "CORRECTI
                        "EXCLUSIVE", "ANALYSIS", "BREAKINGVIEWS", "PREVIEW", "TIMELINE", "INSTANT VIEW", "END"})
 INSTRUMENT_CODES = ("ric", "suffixed")
 NAME_FILLER = CORP_SUFFIXES | {"the", "and", "group", "holdings", "holding", "company", "companies", "cos"}
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s)\]]+")
 RIC_EXCHANGES = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE", "K": "NYSE", "A": "NYSE AMERICAN", "P": "NYSE ARCA"}
 EXPLICIT = [  # (regex, how): order matters, earlier patterns claim their characters first
     (re.compile(rf"\(\s*(?P<ex>{_EXCH})\s*:\s*(?P<code>[A-Z0-9][A-Za-z0-9.\-]{{0,9}})\s*(?:[;,][^)]*)?\)"), "prefixed"),
@@ -195,17 +196,18 @@ class TickerLinker:
     # -- the component -----------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        explicit = self._explicit(doc, [])
+        links = [m.span() for m in URL_RE.finditer(doc.text)]  # "simplywall.st/stocks/kr/kosdaq-a092460"
+        explicit = [e for e in self._explicit(doc, []) if not any(a <= e[0] < b for a, b in links)]
         zones = [(a, b) for a, b, *_ in explicit]
         cands = [c for c in self._universe_matches(doc)
-                 if not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones)]
+                 if not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones + links)]
         chosen = _no_overlaps(sorted(cands, key=lambda c: (-(c.end - c.start), c.start)))
         ner = [_Cand(*_trim(doc, e.start, e.end), None, "ner") for e in doc.ents if e.label_ == "ORG"]
         ner = [_before_codes(doc, c, zones) for c in ner]  # "Washington Mutual Inc ( WM.N": the name part
         ner = [c for c in ner if c.end > c.start and any(ch.isupper() for ch in doc[c.start:c.end].text)
                and doc[c.start:c.end].text.upper() not in NOT_TICKERS | WIRE_TAGS
                and not _dateline(doc, c.start, c.end)
-               and not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones)]
+               and not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones + links)]
         # weak (common-word) matches inside a longer NER entity are something else ("European Union")
         # ("the Straits Times Index" is the same entity as "Straits Times Index": compare trimmed)
         ents = [_trim(doc, e.start, e.end) for e in doc.ents]
@@ -371,10 +373,11 @@ def _name_before(doc: Doc, char: int) -> _Cand | None:
 
 
 def _adjacent(doc: Doc, char: int, cands: list[_Cand]) -> _Cand | None:
-    """The mention that ends just before ``char`` (only spaces or '(' between): 'Nvidia Corp (NASDAQ: NVDA)'."""
+    """The mention that ends just before ``char`` (only spaces, '(' or Markdown's '*' and '[' between):
+    'Nvidia Corp (NASDAQ: NVDA)', '**Hanla IMS Co., Ltd.** ([KOSDAQ:092460](...))'."""
     best = None
     for c in cands:
         end_char = doc[c.end - 1].idx + len(doc[c.end - 1])
-        if end_char <= char and not doc.text[end_char:char].strip(" \t\n("):
+        if end_char <= char and not doc.text[end_char:char].strip(" \t\n(*["):
             best = c
     return best
