@@ -173,7 +173,8 @@ def test_blank_all_caps_and_aliases(blank):
 def test_blank_samsung_default_and_hyundai(blank):
     assert orgs(blank("Samsung rose.")) == [("Samsung", "COMPANY", "005930")]
     assert orgs(blank("Samsung SDI rose.")) == [("Samsung SDI", "COMPANY", "006400")]
-    assert orgs(blank("Samsung Heavy rose.")) == []
+    assert orgs(blank("Samsung Heavy rose.")) == [("Samsung Heavy", "COMPANY", "010140")]  # the one "Samsung Heavy ..." listed
+    assert orgs(blank("Samsung Group rose.")) == []
     assert orgs(blank("Hyundai rose.")) == []
 
 
@@ -302,3 +303,9 @@ def test_markdown_links_do_not_make_names_and_codes_after_bold_names_link(nlp_fa
     text = ("Long term **Hanla IMS Co., Ltd.** ([KOSDAQ:092460](https://simplywall.st/stocks/kr/tech/"
             "kosdaq-a092460/hanla-ims-shares)) shareholders would be well aware.")
     assert _linked(nlp_fast, text) == [("Hanla IMS Co., Ltd.", "092460")]
+
+
+def test_a_shortened_name_links_the_longer_listing_it_starts(nlp_fast):
+    text = "Shipbuilder HD Hyundai Heavy rose 0.59%, Samsung Heavy fell 2% and LG Energy gained 1%."
+    assert _linked(nlp_fast, text) == [("HD Hyundai Heavy", "329180"), ("Samsung Heavy", "010140"),
+                                       ("LG Energy", "373220")]

@@ -107,6 +107,7 @@ class TickerLinker:
         self.exact.add("newsig_name", exact[False])
         self.exact.add("newsig_common_name", exact[True])
         self.folded.add("newsig_name", folded)
+        self._prefixes = name_prefixes(self.universe.listings)
 
     # -- pieces ------------------------------------------------------------------
 
@@ -122,6 +123,10 @@ class TickerLinker:
             if (sensitive, words) not in self._by_words:
                 continue
             listing, weak = self._by_words[(sensitive, words)]
+            longer = self._shortened_name(doc, start, end)
+            if longer is not None:  # "HD Hyundai Heavy" is HD Hyundai Heavy Industries, not HD Hyundai
+                (listing, end), weak = longer, False
+                span = doc[start:end]
             if span.text.lower() in GROUP_DEFAULTS and end < len(doc):
                 nxt = doc[end]
                 if nxt.is_alpha and (nxt.is_title or nxt.is_upper):  # "Samsung Heavy", "Samsung Group"
@@ -140,6 +145,23 @@ class TickerLinker:
                 end += 1
             out.append(_Cand(start, end, listing, "universe", weak))
         return out
+
+    def _shortened_name(self, doc: Doc, start: int, end: int) -> tuple[Listing, int] | None:
+        """(listing, new end) when the match and the capitalised words after it are the front of
+        exactly one longer listed name ("Samsung Heavy", "LG Energy"), else None."""
+        found = None
+        words = [t.lower_ for t in doc[start:end]]
+        for j in range(end, min(end + 2, len(doc))):
+            tok = doc[j]
+            if not tok.is_alpha or not (tok.is_title or tok.is_upper) or tok.lower_ in CORP_SUFFIXES:
+                break
+            words.append(tok.lower_)
+            owners = self._prefixes.get(tuple(words))
+            if owners is None:
+                break
+            if len(owners) == 1:
+                found = (next(iter(owners.values())), j + 1)
+        return found
 
     def _explicit(self, doc: Doc, taken: list[tuple[int, int]]) -> list[tuple[int, int, Listing, bool]]:
         """(start_char, end_char, listing, known) for tickers written in the text."""
@@ -298,6 +320,20 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while end > start and doc[end - 1].text in ("'s", "'", "’s", "’"):
         end -= 1
     return start, end
+
+
+def name_prefixes(listings) -> dict[tuple[str, ...], dict[str, Listing]]:
+    """Word prefixes (two words or more, short of the whole) of every company name and alias ->
+    the listings they start: ("samsung", "heavy") -> {Samsung Heavy Industries}."""
+    out: dict[tuple[str, ...], dict[str, Listing]] = {}
+    for listing in listings:
+        if listing.kind != "company":
+            continue
+        for name in {listing.name, *listing.aliases}:
+            words = tuple(w.lower() for w in name.split())
+            for k in range(2, len(words)):
+                out.setdefault(words[:k], {})[listing.key] = listing
+    return out
 
 
 def _before_codes(doc: Doc, c: _Cand, zones: list[tuple[int, int]]) -> _Cand:
