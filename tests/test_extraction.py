@@ -191,6 +191,12 @@ def test_a_loss_in_billions_is_a_metric_not_a_share_price(analyze_fast):
     assert [(m["metric"], m["value"], m["unit"]) for m in r["metrics"]] == [("loss", 202.6e9, "KRW")]
 
 
+def test_it_after_an_index_is_the_index(analyze_fast):
+    r = analyze_fast("HD Hyundai Heavy Industries Co. fell 1.53 percent. The Kosdaq index also declined, down 0.37 "
+                     "percent at 929.15. It opened at 928.99, down 0.39 percent, and continued to slide.", "2025-12-30")
+    assert [(m["ticker"], m["change_pct"]) for m in r["moves"]] == [("329180", -1.53), ("KOSDAQ", -0.37), ("KOSDAQ", -0.39)]
+
+
 def test_tenor_stays_in_the_metric_name(analyze_fast):
     r = analyze_fast("South Korea's 10-year government bond yield was up 1.1 bps at 2.890%.", "2025-02-13")
     assert {m["metric"] for m in r["metrics"]} == {"10-year government bond yield change", "10-year government bond yield"}

@@ -164,6 +164,7 @@ class NumberExtractor:
         metrics: list[Metric] = []
         last_metric: dict[int, str] = {}  # paragraph-ish memory: sentence index -> last metric name
         recent_company: Span | None = None
+        recent_named: Span | None = None  # company or index: what a pronoun ("It opened at ...") may mean
         order: list[tuple] = []
 
         quantities = find_quantities(doc)
@@ -175,7 +176,7 @@ class NumberExtractor:
                 if q.kind == "money" and TARGET_RE.search(doc.text[max(sent.start_char, q.start - 40):q.start]):
                     continue  # price targets belong to analyst views
                 kind, name, direction = self._classify(q, sent)
-                ent = respectively.get(id(q)) or self._entity(q, sent, orgs, recent_company, kind, name)
+                ent = respectively.get(id(q)) or self._entity(q, sent, orgs, recent_company, kind, name, recent_named)
                 ent_name, ticker, listing_cur = entity_key(ent)
                 date = sent_dates[si] if si < len(sent_dates) else None
                 if kind == "move" and ent is None:
@@ -216,6 +217,9 @@ class NumberExtractor:
             companies = [s for s in sent_orgs if s.label_ == "COMPANY"]
             if companies:
                 recent_company = companies[-1]
+            named = [s for s in sent_orgs if s.label_ in ("COMPANY", "INDEX")]
+            if named:
+                recent_named = named[-1]
             self._index_levels(doc, sent, si, sent_orgs, moves, order, date=sent_dates[si] if si < len(sent_dates) else None)
         doc._.moves = [self._move(r) for r in self._merge([moves[k] for k in order if k in moves])]
         doc._.metrics = metrics
@@ -346,8 +350,11 @@ class NumberExtractor:
     # -- entity --
 
     def _entity(self, q: Quantity, sent: Span, orgs: Orgs, recent: Span | None, kind: str = "move",
-                metric_name: str | None = None) -> Span | None:
+                metric_name: str | None = None, recent_named: Span | None = None) -> Span | None:
+        """The org a number belongs to. ``recent`` is the company last named (for "the stock",
+        "shares"); ``recent_named`` the company or index last named (for "it")."""
         doc = sent.doc
+        pronoun_owner = recent_named or recent
         prev = words_before(sent, q.start, 2)
         if prev and prev[0].text == "(" and prev[0].i > 0:
             org = orgs.covering(doc[prev[0].i - 1])
@@ -367,7 +374,9 @@ class NumberExtractor:
                     if near is not None and near.start > inside[0].start and not lo <= near.start < hi:
                         return near
                     return inside[0]
-                if subj.lower_ in STOCK_WORDS or subj.pos_ == "PRON":
+                if subj.pos_ == "PRON":
+                    return near or pronoun_owner
+                if subj.lower_ in STOCK_WORDS:
                     return near or recent
         if near is not None and (kind == "move" or q.span.start - near.end <= METRIC_REACH):
             return near
@@ -376,7 +385,7 @@ class NumberExtractor:
         after = [s for s in orgs.inside(q.span.end, sent.end)]
         if after and after[0].start - q.span.end <= 3:
             return after[0]
-        return recent if verb is not None and subject_of(verb) is not None and subject_of(verb).pos_ == "PRON" else None
+        return pronoun_owner if verb is not None and subject_of(verb) is not None and subject_of(verb).pos_ == "PRON" else None
 
     @staticmethod
     def _respectively(sent: Span, sent_orgs: list[Span], qs: list[Quantity]) -> dict[int, Span]:
