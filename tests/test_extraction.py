@@ -197,6 +197,14 @@ def test_it_after_an_index_is_the_index(analyze_fast):
     assert [(m["ticker"], m["change_pct"]) for m in r["moves"]] == [("329180", -1.53), ("KOSDAQ", -0.37), ("KOSDAQ", -0.39)]
 
 
+def test_respectively_pairs_metric_nouns_with_their_percentages(analyze_fast):
+    r = analyze_fast("Celltrion forecast quarterly revenue and operating profit to have increased by 20.7 percent and "
+                     "140.4 percent, respectively, from a year earlier.", "2025-01-10")
+    assert r["moves"] == []
+    assert [(m["ticker"], m["metric"], m["value"]) for m in r["metrics"]] == [
+        ("068270", "quarterly revenue change", 20.7), ("068270", "operating profit change", 140.4)]
+
+
 def test_tenor_stays_in_the_metric_name(analyze_fast):
     r = analyze_fast("South Korea's 10-year government bond yield was up 1.1 bps at 2.890%.", "2025-02-13")
     assert {m["metric"] for m in r["metrics"]} == {"10-year government bond yield change", "10-year government bond yield"}

@@ -172,10 +172,13 @@ class NumberExtractor:
             sent_orgs = orgs.inside(sent.start, sent.end)
             qs = [q for q in quantities if sent.start <= q.span.start < sent.end]
             respectively = self._respectively(sent, sent_orgs, qs)
+            metric_list = {} if respectively else self._respective_metrics(sent, qs)
             for q in qs:
                 if q.kind == "money" and TARGET_RE.search(doc.text[max(sent.start_char, q.start - 40):q.start]):
                     continue  # price targets belong to analyst views
                 kind, name, direction = self._classify(q, sent)
+                if id(q) in metric_list:  # "revenue and operating profit rose 20.7% and 140.4%, respectively"
+                    kind, name = "metric", metric_list[id(q)]
                 ent = respectively.get(id(q)) or self._entity(q, sent, orgs, recent_company, kind, name, recent_named)
                 ent_name, ticker, listing_cur = entity_key(ent)
                 date = sent_dates[si] if si < len(sent_dates) else None
@@ -407,6 +410,23 @@ class NumberExtractor:
         if len(names) < 2 or len(names) != len(run):
             return {}
         return {id(q): o for q, o in zip(run, names)}
+
+    @staticmethod
+    def _respective_metrics(sent: Span, qs: list[Quantity]) -> dict[int, str]:
+        """'revenue and operating profit increased by 20.7% and 140.4%, respectively': a list of
+        metric nouns paired in order with the run of percentages -> ``{id(q): "revenue change"}``."""
+        if "respectively" not in sent.text.lower():
+            return {}
+        cut = sent.text.lower().index("respectively") + sent.start_char
+        pcts = [q for q in qs if q.kind == "pct" and q.start < cut]
+        if len(pcts) < 2:
+            return {}
+        first = pcts[0].span.start
+        heads = [t for t in sent if t.i < first and t.lower_ in METRIC_NOUNS and t.pos_ == "NOUN"
+                 and (t.dep_ == "conj" or any(c.dep_ == "conj" and c.lower_ in METRIC_NOUNS for c in t.children))]
+        if len(heads) != len(pcts):
+            return {}
+        return {id(q): f"{noun_phrase(h)} change" for q, h in zip(pcts, heads)}
 
     def _index_levels(self, doc: Doc, sent: Span, si: int, sent_orgs: list[Span], moves: dict, order: list,
                       date: str | None) -> None:
