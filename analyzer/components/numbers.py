@@ -26,7 +26,11 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Metric, Move
 from . import dates  # noqa: F401  (registers the date extensions this reads)
-from .quantities import MULTIPLIERS, SUFFIX_CURRENCY, SUFFIX_PATTERN, Quantity, find_quantities, parse_number
+from .number_syntax import (
+    Orgs, entity_key, is_currency_word, governing_verb, noun_phrase, respectively_metrics, respectively_names,
+    subject_of, words_before,
+)
+from .quantities import SUFFIX_PATTERN, Quantity, find_quantities, parse_number
 
 for _ext in ("moves", "metrics"):
     if not Doc.has_extension(_ext):
@@ -48,98 +52,6 @@ STOCK_WORDS = {"shares", "share", "stock", "stocks", "it", "they", "adrs", "adr"
 METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to a name this close before it
 INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{SUFFIX_PATTERN})\b)")
 TARGET_RE = re.compile(r"\b(?:price\s+target|target\s+price|target)\b", re.IGNORECASE)
-
-
-# ---- helpers over the parse --------------------------------------------------
-
-def governing_verb(token: Token) -> Token | None:
-    """Climb the dependency tree from a number to the verb that governs it."""
-    seen = 0
-    while (token.pos_ not in ("VERB", "AUX") or _is_currency_word(token)) and token.head is not token and seen < 8:
-        token = token.head
-        seen += 1
-    return token if token.pos_ in ("VERB", "AUX") and not _is_currency_word(token) else None
-
-
-def _is_currency_word(token: Token) -> bool:
-    """'won' after an amount is the currency, whatever the tagger says."""
-    return token.lower_ in SUFFIX_CURRENCY and token.i > 0 and (
-        token.nbor(-1).like_num or token.nbor(-1).lower_ in MULTIPLIERS)
-
-
-def subject_of(verb: Token) -> Token | None:
-    """The verb's subject, following conjunctions and clauses that share it."""
-    for _ in range(4):
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
-        if subj:
-            return subj[0]
-        if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acl", "relcl") and verb.head is not verb:
-            verb = verb.head
-        else:
-            return None
-    return None
-
-
-def words_before(sent: Span, char: int, n: int) -> list[Token]:
-    """Up to n non-punctuation tokens ending right before a character offset, nearest first."""
-    toks = [t for t in sent if t.idx + len(t.text) <= char and not t.is_space]
-    return list(reversed(toks))[:n]
-
-
-def _press(span: Span) -> bool:
-    """A news outlet ("(Reuters) -", "told Yonhap"): it reports figures, it does not own them."""
-    listing = span._.listing
-    return listing is not None and listing.kind == "firm" and listing.sector == "Media"
-
-
-class Orgs:
-    """The organisation spans of a Doc, with fast lookups by position."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.spans = sorted(
-            (s for s in doc.spans.get("newsig_orgs", []) if s.label_ in ("COMPANY", "INDEX", "FIRM", "ORG")
-             and not _press(s)),
-            key=lambda s: s.start,
-        )
-
-    def inside(self, start: int, end: int) -> list[Span]:
-        return [s for s in self.spans if s.start >= start and s.end <= end]
-
-    def covering(self, token: Token) -> Span | None:
-        return next((s for s in self.spans if s.start <= token.i < s.end), None)
-
-    def before(self, token_i: int, lo: int) -> Span | None:
-        cands = [s for s in self.spans if lo <= s.start and s.end <= token_i]
-        companies = [s for s in cands if s.label_ in ("COMPANY", "INDEX")]
-        pool = companies or cands
-        return pool[-1] if pool else None
-
-
-def entity_key(span: Span | None) -> tuple[str | None, str | None, str | None]:
-    """(display name, ticker, listing currency) of an org span."""
-    if span is None:
-        return None, None, None
-    listing = span._.listing
-    if listing is not None:
-        return listing.name, listing.ticker, getattr(listing, "currency", None)
-    return span.text, None, None
-
-
-def noun_phrase(token: Token) -> str:
-    """'borrowing balance ratio' from its head noun: compounds and adjectives, no determiners or names."""
-    parts = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("compound", "amod", "nmod") or t is token]
-    parts = [t for t in parts if t.ent_type_ not in ("ORG", "PERSON", "GPE", "PERCENT", "MONEY")
-             and t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB") and not t.like_num]
-    parts = [t for t in parts if t.i >= token.i - 4]
-    words = []
-    for t in sorted(parts, key=lambda t: t.i):
-        doc = t.doc
-        if t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].like_num and not doc[t.i - 1].whitespace_ \
-                and not doc[t.i - 2].whitespace_:  # "10-year", "3-month": the tenor is part of the name
-            words.append(f"{doc[t.i - 2].text}-{t.lower_}")
-        else:
-            words.append(t.lower_)
-    return " ".join(words) or token.lower_
 
 
 # ---- the component ------------------------------------------------------------
@@ -171,8 +83,8 @@ class NumberExtractor:
         for si, sent in enumerate(sents):
             sent_orgs = orgs.inside(sent.start, sent.end)
             qs = [q for q in quantities if sent.start <= q.span.start < sent.end]
-            respectively = self._respectively(sent, sent_orgs, qs)
-            metric_list = {} if respectively else self._respective_metrics(sent, qs)
+            respectively = respectively_names(sent, sent_orgs, qs)
+            metric_list = {} if respectively else respectively_metrics(sent, qs)
             for q in qs:
                 if q.kind == "money" and TARGET_RE.search(doc.text[max(sent.start_char, q.start - 40):q.start]):
                     continue  # price targets belong to analyst views
@@ -258,7 +170,7 @@ class NumberExtractor:
             if of_chunk.lower_ in METRIC_NOUNS or of_chunk.pos_ == "NOUN" and of_chunk.lower_ not in MOVE_SUBJECTS:
                 return "metric", noun_phrase(of_chunk), direction
         subj_noun = self._subject_noun(q)
-        if subj_noun is not None and (q.span.start <= subj_noun.i < q.span.end or _is_currency_word(subj_noun)):
+        if subj_noun is not None and (q.span.start <= subj_noun.i < q.span.end or is_currency_word(subj_noun)):
             subj_noun = None  # "An additional 3.5 billion won will ...": the amount itself, not what it measures
         named = self._nearby_metric_noun(sent, q)
         if named is not None:
@@ -389,44 +301,6 @@ class NumberExtractor:
         if after and after[0].start - q.span.end <= 3:
             return after[0]
         return pronoun_owner if verb is not None and subject_of(verb) is not None and subject_of(verb).pos_ == "PRON" else None
-
-    @staticmethod
-    def _respectively(sent: Span, sent_orgs: list[Span], qs: list[Quantity]) -> dict[int, Span]:
-        """'A and B fell 3% and 5%, respectively' pairs names and numbers in order."""
-        if "respectively" not in sent.text.lower():
-            return {}
-        cut = sent.text.lower().index("respectively") + sent.start_char
-        pcts = [q for q in qs if q.kind == "pct" and q.start < cut]
-        # the run of numbers right before "respectively", with no name between them
-        run: list[Quantity] = []
-        for q in reversed(pcts):
-            if run and any(q.span.end <= o.start and o.end <= run[0].span.start for o in sent_orgs):
-                break
-            run.insert(0, q)
-        if not run:
-            return {}
-        lo = max((q.span.end for q in pcts if q.span.end <= run[0].span.start), default=sent.start)
-        names = [o for o in sent_orgs if o.start >= lo and o.end <= run[0].span.start]
-        if len(names) < 2 or len(names) != len(run):
-            return {}
-        return {id(q): o for q, o in zip(run, names)}
-
-    @staticmethod
-    def _respective_metrics(sent: Span, qs: list[Quantity]) -> dict[int, str]:
-        """'revenue and operating profit increased by 20.7% and 140.4%, respectively': a list of
-        metric nouns paired in order with the run of percentages -> ``{id(q): "revenue change"}``."""
-        if "respectively" not in sent.text.lower():
-            return {}
-        cut = sent.text.lower().index("respectively") + sent.start_char
-        pcts = [q for q in qs if q.kind == "pct" and q.start < cut]
-        if len(pcts) < 2:
-            return {}
-        first = pcts[0].span.start
-        heads = [t for t in sent if t.i < first and t.lower_ in METRIC_NOUNS and t.pos_ == "NOUN"
-                 and (t.dep_ == "conj" or any(c.dep_ == "conj" and c.lower_ in METRIC_NOUNS for c in t.children))]
-        if len(heads) != len(pcts):
-            return {}
-        return {id(q): f"{noun_phrase(h)} change" for q, h in zip(pcts, heads)}
 
     def _index_levels(self, doc: Doc, sent: Span, si: int, sent_orgs: list[Span], moves: dict, order: list,
                       date: str | None) -> None:

@@ -1,0 +1,148 @@
+"""Sentence-structure helpers for ``newsig_numbers``: which verb and subject govern a
+number, which organisation spans lie around it, what a metric is called, and how a
+"respectively" list pairs names or metric nouns with its numbers.
+
+Pure functions of a parsed sentence (and the org spans the linker set), kept apart from
+the component so that the component reads as the decisions it makes.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from .quantities import MULTIPLIERS, SUFFIX_CURRENCY, Quantity
+
+METRIC_NOUNS = set(json.loads(resources.files("analyzer.data").joinpath("quantity_words.json").read_text())["metric_nouns"])
+
+
+def governing_verb(token: Token) -> Token | None:
+    """Climb the dependency tree from a number to the verb that governs it."""
+    seen = 0
+    while (token.pos_ not in ("VERB", "AUX") or is_currency_word(token)) and token.head is not token and seen < 8:
+        token = token.head
+        seen += 1
+    return token if token.pos_ in ("VERB", "AUX") and not is_currency_word(token) else None
+
+
+def is_currency_word(token: Token) -> bool:
+    """'won' after an amount is the currency, whatever the tagger says."""
+    return token.lower_ in SUFFIX_CURRENCY and token.i > 0 and (
+        token.nbor(-1).like_num or token.nbor(-1).lower_ in MULTIPLIERS)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, following conjunctions and clauses that share it."""
+    for _ in range(4):
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        if subj:
+            return subj[0]
+        if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acl", "relcl") and verb.head is not verb:
+            verb = verb.head
+        else:
+            return None
+    return None
+
+
+def words_before(sent: Span, char: int, n: int) -> list[Token]:
+    """Up to n non-punctuation tokens ending right before a character offset, nearest first."""
+    toks = [t for t in sent if t.idx + len(t.text) <= char and not t.is_space]
+    return list(reversed(toks))[:n]
+
+
+def _press(span: Span) -> bool:
+    """A news outlet ("(Reuters) -", "told Yonhap"): it reports figures, it does not own them."""
+    listing = span._.listing
+    return listing is not None and listing.kind == "firm" and listing.sector == "Media"
+
+
+class Orgs:
+    """The organisation spans of a Doc, with fast lookups by position."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.spans = sorted(
+            (s for s in doc.spans.get("newsig_orgs", []) if s.label_ in ("COMPANY", "INDEX", "FIRM", "ORG")
+             and not _press(s)),
+            key=lambda s: s.start,
+        )
+
+    def inside(self, start: int, end: int) -> list[Span]:
+        return [s for s in self.spans if s.start >= start and s.end <= end]
+
+    def covering(self, token: Token) -> Span | None:
+        return next((s for s in self.spans if s.start <= token.i < s.end), None)
+
+    def before(self, token_i: int, lo: int) -> Span | None:
+        cands = [s for s in self.spans if lo <= s.start and s.end <= token_i]
+        companies = [s for s in cands if s.label_ in ("COMPANY", "INDEX")]
+        pool = companies or cands
+        return pool[-1] if pool else None
+
+
+def entity_key(span: Span | None) -> tuple[str | None, str | None, str | None]:
+    """(display name, ticker, listing currency) of an org span."""
+    if span is None:
+        return None, None, None
+    listing = span._.listing
+    if listing is not None:
+        return listing.name, listing.ticker, getattr(listing, "currency", None)
+    return span.text, None, None
+
+
+def noun_phrase(token: Token) -> str:
+    """'borrowing balance ratio' from its head noun: compounds and adjectives, no determiners or names."""
+    parts = [t for t in token.subtree if t.i <= token.i and t.dep_ in ("compound", "amod", "nmod") or t is token]
+    parts = [t for t in parts if t.ent_type_ not in ("ORG", "PERSON", "GPE", "PERCENT", "MONEY")
+             and t.pos_ in ("NOUN", "ADJ", "PROPN", "VERB") and not t.like_num]
+    parts = [t for t in parts if t.i >= token.i - 4]
+    words = []
+    for t in sorted(parts, key=lambda t: t.i):
+        doc = t.doc
+        if t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].like_num and not doc[t.i - 1].whitespace_ \
+                and not doc[t.i - 2].whitespace_:  # "10-year", "3-month": the tenor is part of the name
+            words.append(f"{doc[t.i - 2].text}-{t.lower_}")
+        else:
+            words.append(t.lower_)
+    return " ".join(words) or token.lower_
+
+
+# ---- "respectively" lists ------------------------------------------------------
+
+def respectively_names(sent: Span, sent_orgs: list[Span], qs: list[Quantity]) -> dict[int, Span]:
+    """'A and B fell 3% and 5%, respectively' pairs names and numbers in order."""
+    if "respectively" not in sent.text.lower():
+        return {}
+    cut = sent.text.lower().index("respectively") + sent.start_char
+    pcts = [q for q in qs if q.kind == "pct" and q.start < cut]
+    # the run of numbers right before "respectively", with no name between them
+    run: list[Quantity] = []
+    for q in reversed(pcts):
+        if run and any(q.span.end <= o.start and o.end <= run[0].span.start for o in sent_orgs):
+            break
+        run.insert(0, q)
+    if not run:
+        return {}
+    lo = max((q.span.end for q in pcts if q.span.end <= run[0].span.start), default=sent.start)
+    names = [o for o in sent_orgs if o.start >= lo and o.end <= run[0].span.start]
+    if len(names) < 2 or len(names) != len(run):
+        return {}
+    return {id(q): o for q, o in zip(run, names)}
+
+
+def respectively_metrics(sent: Span, qs: list[Quantity]) -> dict[int, str]:
+    """'revenue and operating profit increased by 20.7% and 140.4%, respectively': a list of
+    metric nouns paired in order with the run of percentages -> ``{id(q): "revenue change"}``."""
+    if "respectively" not in sent.text.lower():
+        return {}
+    cut = sent.text.lower().index("respectively") + sent.start_char
+    pcts = [q for q in qs if q.kind == "pct" and q.start < cut]
+    if len(pcts) < 2:
+        return {}
+    first = pcts[0].span.start
+    heads = [t for t in sent if t.i < first and t.lower_ in METRIC_NOUNS and t.pos_ == "NOUN"
+             and (t.dep_ == "conj" or any(c.dep_ == "conj" and c.lower_ in METRIC_NOUNS for c in t.children))]
+    if len(heads) != len(pcts):
+        return {}
+    return {id(q): f"{noun_phrase(h)} change" for q, h in zip(pcts, heads)}
