@@ -226,6 +226,19 @@ def test_cli_sentiment_file_jsonl_and_table(model, tmp_path):
     assert lines[2].startswith("negative") and " - " in lines[2]
 
 
+def test_cli_sentiment_precision(model, monkeypatch):
+    scores = {}
+    for precision in ("fp32", "int8"):
+        result = runner.invoke(app, ["sentiment", INTEL, "--entity", "Nvidia", "--precision", precision])
+        assert result.exit_code == 0, result.output
+        scores[precision] = json.loads(result.stdout.strip())["score"]
+    assert scores["fp32"] > 0 and abs(scores["fp32"] - scores["int8"]) < 0.05
+    assert runner.invoke(app, ["sentiment", "x", "--precision", "fp16"]).exit_code == 2
+    monkeypatch.setenv("NEWSIG_SENTIMENT_PRECISION", "bf16")
+    result = runner.invoke(app, ["sentiment", "x"])
+    assert result.exit_code == 1 and result.output.startswith("Error: Bad setting: NEWSIG_SENTIMENT_PRECISION")
+
+
 def test_cli_sentiment_errors(model_copy):
     assert runner.invoke(app, ["sentiment"]).exit_code == 2
     assert runner.invoke(app, ["sentiment", "x", "--format", "xml"]).exit_code == 2
