@@ -211,7 +211,7 @@ def analyst_views(path: str | Path, *, firm: str | None = None, analyst: str | N
         where.append("stance = :stance")
         params["stance"] = stance
     _date_range(where, params, "date", since, until)
-    sql = ("SELECT date, firm, analyst, analyst_title, stance, score, rating, price_target, currency, "
+    sql = ("SELECT date, firm, analyst, analyst_title, stance, score, rating, rating_direction, price_target, currency, "
            "target_tickers, targets, quote, article_id FROM analyst_views "
            f"WHERE {' AND '.join(where)} ORDER BY date DESC, firm, analyst, article_id, idx")
     return run_query(path, sql, params)
