@@ -90,6 +90,11 @@ class Listing:
     kind: str = "company"  # company | index | firm
 
     @property
+    def is_press(self) -> bool:
+        """A news outlet (a firm in sector Media): it reports figures and views, it owns none."""
+        return self.kind == "firm" and self.sector == "Media"
+
+    @property
     def key(self) -> str:
         """Identity used when layers merge: symbol, else ticker@exchange, else the name."""
         if self.symbol:

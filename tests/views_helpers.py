@@ -34,6 +34,7 @@ class FakeListing:
     exchange: str | None = None
     symbol: str | None = None
     kind: str = "company"
+    is_press: bool = False
 
 
 @functools.lru_cache(maxsize=1)

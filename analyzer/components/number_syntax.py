@@ -55,7 +55,7 @@ def words_before(sent: Span, char: int, n: int) -> list[Token]:
 def _press(span: Span) -> bool:
     """A news outlet ("(Reuters) -", "told Yonhap"): it reports figures, it does not own them."""
     listing = span._.listing
-    return listing is not None and listing.kind == "firm" and listing.sector == "Media"
+    return listing is not None and listing.is_press
 
 
 class Orgs:

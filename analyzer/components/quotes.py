@@ -321,7 +321,7 @@ class QuoteExtractor:
 def _research_firm(org: Span) -> bool:
     """A brokerage, bank or research house of the universe (not a news outlet)."""
     listing = org._.listing
-    return org.label_ == "FIRM" and not (listing is not None and listing.sector == "Media")
+    return org.label_ == "FIRM" and not (listing is not None and listing.is_press)
 
 
 def _clean(text: str) -> str:
