@@ -13,6 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from .components.tickers import bare_name, org_key
 from .records import Article, ArticleResult, Entity, Event, Mention, Sector, Sentence, View
 
 ROLE_SUBJECT, ROLE_SOURCE, ROLE_MENTIONED = "subject", "source", "mentioned"
@@ -40,14 +41,9 @@ def entity_groups(doc: Doc) -> "OrderedDict[str, list[Span]]":
     groups: "OrderedDict[str, list[Span]]" = OrderedDict()
     surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
     for span in sorted(doc.spans.get("newsig_orgs", []), key=lambda s: s.start):
-        listing = _ext(span, "listing")
-        if listing is not None:
-            key = listing.symbol or listing.ticker or listing.name
-        else:
-            if len(span) == 1 and span[0].lower_ in surnames:
-                continue  # "Ermotti said": a person the tagger took for an organisation
-            key = "org:" + bare_name(span.text).lower()
-        groups.setdefault(key, []).append(span)
+        if _ext(span, "listing") is None and len(span) == 1 and span[0].lower_ in surnames:
+            continue  # "Ermotti said": a person the tagger took for an organisation
+        groups.setdefault(org_key(span), []).append(span)
     return _merge_short_names(groups)
 
 
@@ -107,11 +103,6 @@ def _aside(span: Span) -> bool:
     if before == "(" and after == ")":
         return True
     return span.start_char < 40 and span.text.isupper() and after == "("
-
-
-def bare_name(text: str) -> str:
-    """"Melbourne's" / "Melbourne’s" -> "Melbourne"."""
-    return re.sub(r"['’]s?$", "", text.strip())
 
 
 def sentence_index(doc: Doc) -> dict[int, int]:

@@ -23,7 +23,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .tickers import SPAN_KEY
+from .tickers import SPAN_KEY, org_key
 
 REF_KEY = "newsig_refs"
 LOOKBACK = 2  # sentences
@@ -42,14 +42,6 @@ if not Span.has_extension("antecedent"):
 @Language.factory("newsig_references")
 def make_references(nlp: Language, name: str) -> "ReferenceResolver":
     return ReferenceResolver()
-
-
-def org_key(span: Span) -> str:
-    """One key per organisation: its listing when linked, else its lower-cased name."""
-    listing = span._.listing if span.has_extension("listing") else None
-    if listing is not None:
-        return listing.symbol or listing.ticker or listing.name
-    return "org:" + span.text.lower()
 
 
 def _expletive(tok: Token) -> bool:

@@ -65,6 +65,11 @@ EXPLICIT = [  # (regex, how): order matters, earlier patterns claim their charac
 ]
 
 
+for _attr in ("listing", "link_source"):
+    if not Span.has_extension(_attr):
+        Span.set_extension(_attr, default=None)
+
+
 @dataclass
 class _Cand:
     start: int  # token offsets
@@ -85,9 +90,6 @@ class TickerLinker:
 
     def __init__(self, nlp: Language, name: str = "newsig_tickers", overwrite: bool = False,
                  universe: Universe | None = None) -> None:
-        for attr in ("listing", "link_source"):
-            if not Span.has_extension(attr):
-                Span.set_extension(attr, default=None)
         self.name, self.overwrite = name, overwrite
         self.universe = universe if universe is not None else load_universe()
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -303,6 +305,19 @@ def _no_overlaps(cands: list[_Cand]) -> list[_Cand]:
         taken.update(range(c.start, c.end))
         out.append(c)
     return out
+
+
+def bare_name(text: str) -> str:
+    """"Melbourne's" / "Melbourne’s" -> "Melbourne"."""
+    return re.sub(r"['’]s?$", "", text.strip())
+
+
+def org_key(span: Span) -> str:
+    """One key per organisation: its listing when linked, else ``org:`` and its bare name."""
+    listing = span._.listing
+    if listing is not None:
+        return listing.symbol or listing.ticker or listing.name
+    return "org:" + bare_name(span.text).lower()
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
