@@ -15,7 +15,8 @@ from spacy.tokens import Doc, Span, Token
 
 from .quantities import MULTIPLIERS, SUFFIX_CURRENCY, Quantity
 
-METRIC_NOUNS = set(json.loads(resources.files("analyzer.data").joinpath("quantity_words.json").read_text())["metric_nouns"])
+WORDS = json.loads(resources.files("analyzer.data").joinpath("quantity_words.json").read_text())  # read once, for numbers too
+METRIC_NOUNS = set(WORDS["metric_nouns"])
 
 
 def governing_verb(token: Token) -> Token | None:
@@ -110,12 +111,18 @@ def noun_phrase(token: Token) -> str:
 
 # ---- "respectively" lists ------------------------------------------------------
 
+def _percentages_before_respectively(sent: Span, qs: list[Quantity]) -> list[Quantity]:
+    """The percentages of ``sent`` that come before its word "respectively" ([] without one)."""
+    low = sent.text.lower()
+    if "respectively" not in low:
+        return []
+    cut = low.index("respectively") + sent.start_char
+    return [q for q in qs if q.kind == "pct" and q.start < cut]
+
+
 def respectively_names(sent: Span, sent_orgs: list[Span], qs: list[Quantity]) -> dict[int, Span]:
     """'A and B fell 3% and 5%, respectively' pairs names and numbers in order."""
-    if "respectively" not in sent.text.lower():
-        return {}
-    cut = sent.text.lower().index("respectively") + sent.start_char
-    pcts = [q for q in qs if q.kind == "pct" and q.start < cut]
+    pcts = _percentages_before_respectively(sent, qs)
     # the run of numbers right before "respectively", with no name between them
     run: list[Quantity] = []
     for q in reversed(pcts):
@@ -134,10 +141,7 @@ def respectively_names(sent: Span, sent_orgs: list[Span], qs: list[Quantity]) ->
 def respectively_metrics(sent: Span, qs: list[Quantity]) -> dict[int, str]:
     """'revenue and operating profit increased by 20.7% and 140.4%, respectively': a list of
     metric nouns paired in order with the run of percentages -> ``{id(q): "revenue change"}``."""
-    if "respectively" not in sent.text.lower():
-        return {}
-    cut = sent.text.lower().index("respectively") + sent.start_char
-    pcts = [q for q in qs if q.kind == "pct" and q.start < cut]
+    pcts = _percentages_before_respectively(sent, qs)
     if len(pcts) < 2:
         return {}
     first = pcts[0].span.start

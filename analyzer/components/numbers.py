@@ -17,9 +17,7 @@ text was just talking about. Output: ``Doc._.moves`` and ``Doc._.metrics``
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -27,8 +25,8 @@ from spacy.tokens import Doc, Span, Token
 from ..records import Metric, Move
 from . import dates  # noqa: F401  (registers the date extensions this reads)
 from .number_syntax import (
-    Orgs, entity_key, is_currency_word, governing_verb, noun_phrase, respectively_metrics, respectively_names,
-    subject_of, words_before,
+    METRIC_NOUNS, WORDS, Orgs, entity_key, governing_verb, is_currency_word, noun_phrase, respectively_metrics,
+    respectively_names, subject_of, words_before,
 )
 from .quantities import SUFFIX_PATTERN, Quantity, find_quantities, parse_number
 
@@ -38,11 +36,9 @@ for _ext in ("moves", "metrics"):
 if not Span.has_extension("listing"):
     Span.set_extension("listing", default=None)
 
-WORDS = json.loads(resources.files("analyzer.data").joinpath("quantity_words.json").read_text())
 DOWN = set(WORDS["down_words"])
 UP = set(WORDS["up_words"])
 CLOSE = set(WORDS["close_words"])
-METRIC_NOUNS = set(WORDS["metric_nouns"])
 MOVE_SUBJECTS = set(WORDS["move_subjects"])
 LEVEL_CUES = set(WORDS["level_cues"])
 FILLER = set(WORDS["filler"])
