@@ -88,7 +88,7 @@ def _number_pattern(value: float) -> re.Pattern:
     whole, _, frac = f"{abs(value):.6f}".rstrip("0").rstrip(".").partition(".")
     whole_re = whole if len(whole) <= 3 else rf"{whole[:-3]},?{whole[-3:]}"
     frac_re = rf"\.{frac}0*" if frac else r"(?:\.0+)?"
-    return re.compile(rf"(?<![\d.,]){whole_re}{frac_re}(?![\d])")
+    return re.compile(rf"(?<![\w.,]){whole_re}{frac_re}(?!\d|[.,]\d)")
 
 
 def locate(miss: Mapping[str, Any], part: str, sentences: list[str]) -> int | None:

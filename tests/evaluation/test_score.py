@@ -217,3 +217,15 @@ def test_set_score_is_mean_of_article_totals_and_parts_average_where_they_apply(
     assert s["score"] == pytest.approx((1.0 + 0.5) / 2)
     assert s["parts"]["entities"]["f1"] == pytest.approx(0.5)
     assert s["parts"]["views"]["articles"] == 1 and s["parts"]["views"]["f1"] == pytest.approx(1.0)
+
+
+# ---- where a miss comes from -----------------------------------------------
+
+def test_locate_finds_the_sentence_holding_a_missed_number_or_name():
+    from analyzer.evaluation.run import locate
+
+    sentences = ["Sales rose 17.5% in FY25.", "Shares of Acme fell 7.5%.", "Acme fell 7% on Monday, said Jane Roe."]
+    assert locate({"fact": {"ticker": "AAA", "change_pct": -7.0}}, "moves", sentences) == 2
+    assert locate({"fact": {"ticker": "AAA", "value": 17.5}}, "metrics", sentences) == 0
+    assert locate({"fact": {"analyst": "Jane Roe", "firm": "Alpha"}}, "views", sentences) == 2
+    assert locate({"fact": {"ticker": "AAA", "value": 25.0}}, "metrics", sentences) is None
