@@ -1,7 +1,7 @@
 """newsig: financial news in, trading signals out.
 
 The flow is one-way: text -> spaCy ``Doc`` (our components) -> records
-(:mod:`analyzer.records`) -> SQLite (:mod:`analyzer.store`) -> queries and
+(:mod:`analyzer.records`) -> SQLite (:mod:`analyzer.store.db`) -> queries and
 market joins. Heavy imports (spaCy, torch) stay inside the functions that
 need them so ``newsig --help`` is instant.
 """

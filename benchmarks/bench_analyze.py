@@ -35,7 +35,7 @@ def best_of(cmd: list[str], n: int = 3) -> float:
 
 def cold_build(universe: bool, n: int = 3) -> float:
     """Best of n: build_nlp in a fresh interpreter, timed inside it (interpreter start excluded)."""
-    code = ("import time; t = time.perf_counter(); from analyzer.pipeline import build_nlp; "
+    code = ("import time; t = time.perf_counter(); from analyzer.nlp.pipeline import build_nlp; "
             f"build_nlp(sentiment=False, universe={universe}); print(time.perf_counter() - t)")
     return min(float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                                     text=True).stdout) for _ in range(n))
@@ -65,7 +65,7 @@ def main() -> None:
         rows.append((f"pipeline build in a fresh process (spaCy import included), {label} the universe linker",
                      f"{cold_build(universe):.2f} s"))
 
-    from analyzer.pipeline import analyze_articles, build_nlp, prepare
+    from analyzer.nlp.pipeline import analyze_articles, build_nlp, prepare
 
     if (SHARED / "news").exists():
         articles = [prepare(a) for a in reuters(args.articles)]

@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyzer import query, store  # noqa: E402
+from analyzer.query import queries as query  # noqa: E402
+from analyzer.store import db as store  # noqa: E402
 
 WORDS = ("shares fell rose after earnings guidance short selling battery demand analysts said "
          "investors market quarter profit revenue outlook cut raised stock index").split()

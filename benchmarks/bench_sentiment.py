@@ -3,7 +3,7 @@
 All models score the same sentences (FPB dev, 483 sentences) with the same tokenizer,
 length-sorted batches, max length and threads, in one run. The BERT-base model
 (FinBERT's architecture: 12 layers, 768 hidden) has random weights: it is here for
-timing only. int8 is newsig's default (:mod:`analyzer.int8`: per-token activations,
+timing only. int8 is newsig's default (:mod:`analyzer.sentiment.int8`: per-token activations,
 per-channel weights, ``torch._int_mm``); ``torch.ao``'s dynamic quantisation (one activation
 scale per batch) is timed beside it. Accuracy on the dev splits, and the share of predictions
 that differ from fp32, show whether each keeps accuracy.
@@ -45,8 +45,8 @@ def main() -> None:
     import torch
     from transformers import BertConfig, BertForSequenceClassification
 
-    from analyzer.sentiment import SentimentModel, load_model, quantize_int8, set_threads
-    from analyzer.training import load_dataset, metrics
+    from analyzer.sentiment.model import SentimentModel, load_model, quantize_int8, set_threads
+    from analyzer.sentiment.training import load_dataset, metrics
 
     warnings.filterwarnings("ignore")  # torch.ao's deprecation notice for quantize_dynamic
     set_threads(args.threads or None)

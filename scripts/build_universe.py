@@ -6,7 +6,7 @@ how to remake them (run from the repository root)::
     .venv/bin/python scripts/build_universe.py            # both parts
     .venv/bin/python scripts/build_universe.py --only us_eu
 
-Outputs (all in the import-CSV format documented in :mod:`analyzer.universe`):
+Outputs (all in the import-CSV format documented in :mod:`analyzer.universe.listings`):
 
 - ``analyzer/data/listings_us_eu.csv`` — every stock in the ``pytickersymbols``
   package (S&P 500/600/100, Nasdaq 100, Dow, DAX family, CAC 40, FTSE 100, AEX,
@@ -235,7 +235,7 @@ KEEP_UPPER = {"POSCO", "NAVER", "HYBE", "HMM", "KCC", "OCI", "LIG", "ISC", "APR"
               "CJ", "GS", "LS", "KB", "NH", "BNK", "JB", "SKC", "KCTECH", "DL", "HL", "LX", "STX", "DGB", "IBK"}
 def clean_dart(name_en: str) -> str:
     """'ECOPRO BM CO.,LTD.' -> 'ECOPRO BM'; 'SAMSUNG ELECTRONICS CO,.LTD' -> 'SAMSUNG ELECTRONICS'."""
-    from analyzer.universe import clean_company_name
+    from analyzer.universe.listings import clean_company_name
 
     return clean_company_name(name_en)
 
@@ -273,7 +273,7 @@ def build_kr(listing: Path, prices: Path, n_kospi: int = 230, n_kosdaq: int = 15
     chosen = set(lst.loc[lst["code"].isin(KR_ALWAYS), "code"])
     for market, n in (("KOSPI", n_kospi), ("KOSDAQ", n_kosdaq)):
         chosen |= set(common[common["market"] == market].nlargest(n, "traded")["code"])
-    from analyzer.universe import common_words
+    from analyzer.universe.listings import common_words
 
     common = common_words()
     rows = []

@@ -32,7 +32,7 @@ def seed_text() -> str:
 @pytest.fixture(scope="session")
 def nlp_fast():
     """The real pipeline without the transformer (extraction only)."""
-    from analyzer.pipeline import build_nlp
+    from analyzer.nlp.pipeline import build_nlp
 
     return build_nlp(sentiment=False)
 
@@ -40,8 +40,8 @@ def nlp_fast():
 @pytest.fixture(scope="session")
 def analyze_fast():
     """analyze(text, date) -> contract dict, extraction only (no transformer)."""
-    from analyzer.inputs import make_article
-    from analyzer.pipeline import analyze
+    from analyzer.sources.inputs import make_article
+    from analyzer.nlp.pipeline import analyze
 
     def run(text: str, date: str | None = None, title: str | None = None) -> dict:
         return analyze(make_article(text, published=date, title=title), sentiment=False).to_dict()
@@ -52,8 +52,8 @@ def analyze_fast():
 @pytest.fixture(scope="session")
 def analyze_full():
     """analyze(text, date) -> contract dict, with the transformer sentiment model."""
-    from analyzer.inputs import make_article
-    from analyzer.pipeline import analyze
+    from analyzer.sources.inputs import make_article
+    from analyzer.nlp.pipeline import analyze
 
     def run(text: str, date: str | None = None, title: str | None = None) -> dict:
         return analyze(make_article(text, published=date, title=title)).to_dict()
@@ -64,8 +64,8 @@ def analyze_full():
 @pytest.fixture(scope="session")
 def seed_result(seed_text) -> dict:
     """The seed article analysed by the full pipeline, sentiment included (once per session)."""
-    from analyzer.inputs import make_article
-    from analyzer.pipeline import analyze
+    from analyzer.sources.inputs import make_article
+    from analyzer.nlp.pipeline import analyze
 
     return analyze(make_article(seed_text, published="2025-03-31")).to_dict()
 

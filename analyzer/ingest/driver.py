@@ -5,7 +5,7 @@ hash (and its URL when it has one), both checked against the database before
 analysis, and each batch is written in one transaction by
 ``store.save_many``. A run killed at any moment (``kill -9``) leaves whole
 batches only; running it again skips what is stored and finishes the rest.
-Near-duplicate links and novelty (``analyzer.novelty``) are written in a
+Near-duplicate links and novelty (``analyzer.store.novelty``) are written in a
 second transaction; articles a killed run stored but did not link are linked
 at the start of the next run, so the end state is the same.
 
@@ -26,13 +26,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from . import store
-from .errors import DatabaseError, ModelMissing, NewsigError, UniverseError
-from .novelty import link, m010_ingest, unlinked
-from .records import Article, ArticleResult
-from .sources import SourceError, SourceReader
+from analyzer.store import db as store
+from analyzer.errors import DatabaseError, ModelMissing, NewsigError, UniverseError
+from analyzer.store.novelty import link, unlinked
+from analyzer.records import Article, ArticleResult
+from analyzer.sources.readers import SourceError, SourceReader
 
-store.register_migration(m010_ingest)
 
 FATAL = (ModelMissing, UniverseError, DatabaseError)  # the setup is broken: stop, don't blame the article
 Analyze = Callable[..., Iterator[ArticleResult]]
@@ -62,7 +61,7 @@ class IngestStats:
 
 def _default_analyze(articles: list[Article], *, sentiment: bool, batch_size: int,
                      n_process: int) -> Iterator[ArticleResult]:
-    from .pipeline import analyze_articles
+    from analyzer.nlp.pipeline import analyze_articles
 
     return analyze_articles(articles, sentiment=sentiment, batch_size=batch_size, n_process=n_process)
 
@@ -118,7 +117,7 @@ class Ingest:
 
     def _timed_items(self) -> Iterator[Article | SourceError]:
         """Source items, checked by ``pipeline.prepare``; time spent counts as parse."""
-        from .pipeline import prepare
+        from analyzer.nlp.pipeline import prepare
 
         assert self.reader is not None
         it = iter(self.reader)

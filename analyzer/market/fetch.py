@@ -1,7 +1,7 @@
 """Optional downloads of daily prices: Yahoo via ``yfinance``, KRX via ``pykrx`` (``pip install 'newsig[fetch]'``).
 
 Only ``newsig market fetch`` goes online. Each source's response is turned into
-the same frame :func:`analyzer.market_io.store_prices` writes, by small pure
+the same frame :func:`analyzer.market.prices.store_prices` writes, by small pure
 functions (:func:`from_yahoo`, :func:`from_pykrx`) that the tests run on
 recorded responses. Offline, the command fails with :class:`OfflineError`.
 """
@@ -12,7 +12,7 @@ import socket
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .errors import MarketDataError, OfflineError
+from analyzer.errors import MarketDataError, OfflineError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import BadPriceFile, BadPriceRow, MarketDataError
-from .store import register_migration, write_transaction
+from analyzer.errors import BadPriceFile, BadPriceRow, MarketDataError
+from analyzer.store.db import write_transaction
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,42 +83,6 @@ def benchmark_symbol(symbol: str) -> str:
     if symbol.endswith(".KQ") or symbol.endswith(".KN"):
         return "^KQ11"
     return "^GSPC"
-
-
-# ---- schema -------------------------------------------------------------------
-
-@register_migration
-def m010_prices(db) -> None:
-    db.execute(
-        """CREATE TABLE IF NOT EXISTS prices (
-            symbol TEXT NOT NULL, date TEXT NOT NULL,
-            open REAL, high REAL, low REAL, close REAL NOT NULL, adj_close REAL, volume REAL,
-            basis TEXT, source TEXT,
-            PRIMARY KEY (symbol, date))"""
-    )
-
-
-@register_migration
-def m011_market_results(db) -> None:
-    """Result tables: the last study per grouping, its per-event returns, and the last fact check."""
-    db.execute(
-        """CREATE TABLE IF NOT EXISTS study_results (
-            group_by TEXT NOT NULL, grp TEXT NOT NULL, window TEXT NOT NULL,
-            n INTEGER, mean_car REAL, t REAL, hit_rate REAL, computed_at TEXT,
-            PRIMARY KEY (group_by, grp, window))"""
-    )
-    db.execute(
-        """CREATE TABLE IF NOT EXISTS study_events (
-            group_by TEXT NOT NULL, article_id TEXT NOT NULL, symbol TEXT NOT NULL, grp TEXT NOT NULL,
-            window TEXT NOT NULL, event_date TEXT, signal REAL, car REAL, ret REAL, model TEXT, beta REAL,
-            PRIMARY KEY (group_by, article_id, symbol, grp, window))"""
-    )
-    db.execute(
-        """CREATE TABLE IF NOT EXISTS market_checks (
-            article_id TEXT NOT NULL, idx INTEGER NOT NULL, ticker TEXT, symbol TEXT, entity TEXT, date TEXT,
-            stated_change_pct REAL, actual_change_pct REAL, stated_price REAL, actual_price REAL,
-            currency TEXT, status TEXT, note TEXT, PRIMARY KEY (article_id, idx))"""
-    )
 
 
 # ---- reading ------------------------------------------------------------------

@@ -1,33 +1,13 @@
-"""Prices in, returns and event studies out: the market step of newsig (pandas; no spaCy).
-
-The work is split by job:
-
-- :mod:`analyzer.market_io` -- read and validate price files, symbols, the ``prices`` table.
-- :mod:`analyzer.market_study` -- event dating, abnormal returns, groups, IC, CAR paths.
-- :mod:`analyzer.market_check` -- stated moves vs the closes.
-- :mod:`analyzer.market_fetch` -- optional downloads (yfinance, pykrx).
-
-This module ties them to the store (result tables) and draws the chart.
-"""
+"""The event study kept in the store (result tables) and drawn as a chart."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import MarketDataError
-from .market_check import Check, check_moves
-from .market_io import (
-    ImportReport, benchmark_symbol, import_prices, load_prices, parse_column_map, read_prices, yahoo_symbol,
-)
-from .market_study import DEFAULT_WINDOWS, StudyResult, parse_windows, run_study, window_name
-from .store import write_transaction
-
-__all__ = [
-    "Check", "ImportReport", "StudyResult", "DEFAULT_WINDOWS", "benchmark_symbol", "check_moves", "import_prices",
-    "load_prices", "parse_column_map", "parse_windows", "read_prices", "run_study", "save_study", "study",
-    "window_name", "write_chart", "yahoo_symbol",
-]
+from analyzer.errors import MarketDataError
+from analyzer.market.study import StudyResult, run_study, window_name
+from analyzer.store.db import write_transaction
 
 
 def save_study(db, result: StudyResult) -> None:

@@ -4,7 +4,7 @@ One event is an (article, subject entity with a symbol). Its event day is the
 first trading day of that symbol at or after publication, in the exchange's
 local time (news after the close counts for the next session). Returns are
 close-to-close (``adj_close`` where the file has one); abnormal returns are
-against the entity's market index (:func:`analyzer.market_io.benchmark_symbol`)
+against the entity's market index (:func:`analyzer.market.prices.benchmark_symbol`)
 with a market model (alpha, beta over days [-250, -11]) where there are at
 least ``min_history`` days of history, else market-adjusted (AR = r - r_index).
 Everything is vectorised over a flat (symbol, date) panel: cumulative sums
@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import MarketDataError, NoPrices
-from .market_io import benchmark_symbol, load_prices
+from analyzer.errors import MarketDataError, NoPrices
+from analyzer.market.prices import benchmark_symbol, load_prices
 
 if TYPE_CHECKING:
     import numpy as np

@@ -13,8 +13,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from .components.tickers import bare_name, org_key
-from .records import Article, ArticleResult, Entity, Event, Mention, Sector, Sentence, View
+from analyzer.nlp.components.tickers import bare_name, org_key
+from analyzer.records import Article, ArticleResult, Entity, Event, Mention, Sector, Sentence, View
 
 ROLE_SUBJECT, ROLE_SOURCE, ROLE_MENTIONED = "subject", "source", "mentioned"
 KIND_BY_LABEL = {"COMPANY": "company", "INDEX": "index", "FIRM": "firm", "ORG": "org"}
@@ -222,7 +222,7 @@ def _meta_entity(ticker: str) -> Entity:
     """An entity named only by the feed's metadata, linked through the universe when possible."""
     listing = None
     try:
-        from .universe import load_universe
+        from analyzer.universe.listings import load_universe
 
         listing = load_universe().by_ticker(ticker)
     except Exception:  # universe unavailable: keep the ticker as given
@@ -237,7 +237,7 @@ def _meta_entity(ticker: str) -> Entity:
 
 
 def _sectors(doc: Doc, sentences: list[Sentence]) -> list[Sector]:
-    from .components.sectors import sector_records
+    from analyzer.nlp.components.sectors import sector_records
 
     return sector_records(doc, [s.score for s in sentences])
 

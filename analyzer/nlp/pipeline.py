@@ -19,20 +19,20 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from .errors import BadInput, EmptyText
-from .records import Article, ArticleResult, normalise_text
+from analyzer.errors import BadInput, EmptyText
+from analyzer.records import Article, ArticleResult, normalise_text
 
 # (factory name, module that registers it), in pipeline order.
 COMPONENTS: list[tuple[str, str]] = [
-    ("newsig_paragraphs", "analyzer.components.dates"),
-    ("newsig_tickers", "analyzer.components.tickers"),
-    ("newsig_references", "analyzer.components.references"),
-    ("newsig_dates", "analyzer.components.dates"),
-    ("newsig_numbers", "analyzer.components.numbers"),
-    ("newsig_quotes", "analyzer.components.quotes"),
-    ("newsig_sectors", "analyzer.components.sectors"),
-    ("newsig_events", "analyzer.components.events"),
-    ("newsig_sentiment", "analyzer.components.sentiment"),
+    ("newsig_paragraphs", "analyzer.nlp.components.dates"),
+    ("newsig_tickers", "analyzer.nlp.components.tickers"),
+    ("newsig_references", "analyzer.nlp.components.references"),
+    ("newsig_dates", "analyzer.nlp.components.dates"),
+    ("newsig_numbers", "analyzer.nlp.components.numbers"),
+    ("newsig_quotes", "analyzer.nlp.components.quotes"),
+    ("newsig_sectors", "analyzer.nlp.components.sectors"),
+    ("newsig_events", "analyzer.nlp.components.events"),
+    ("newsig_sentiment", "analyzer.nlp.components.sentiment"),
 ]
 
 ZONE_ARTICLES = 64  # articles per spaCy memory zone
@@ -70,7 +70,7 @@ def analyze_articles(
 
     Articles must already be valid (non-empty); use ``prepare`` to check them.
     """
-    from .extract import doc_to_result
+    from analyzer.nlp.extract import doc_to_result
 
     nlp = build_nlp(sentiment=sentiment)
     chunks = iter(articles)
@@ -86,7 +86,7 @@ def analyze_articles(
 
 def _contextualise(articles: Iterable[Article], nlp):
     """Make Docs ourselves so the publication date is on the Doc before the components run."""
-    from .components.context import set_context
+    from analyzer.nlp.components.context import set_context
 
     for art in articles:
         doc = nlp.make_doc(art.text)

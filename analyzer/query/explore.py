@@ -1,6 +1,6 @@
 """Take the signal database elsewhere: export for pandas users, browse in Datasette.
 
-Both read through :mod:`analyzer.query` (read-only). Parquet needs ``pyarrow`` and
+Both read through :mod:`analyzer.query.queries` (read-only). Parquet needs ``pyarrow`` and
 browsing needs ``datasette``: optional extras (``pip install 'newsig[parquet]'``,
 ``'newsig[browse]'``) with a clear error when missing.
 """
@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import BadInput, DatabaseError, MissingExtra
-from .query import Result, connect_readonly, run_query
+from analyzer.errors import BadInput, DatabaseError, MissingExtra
+from analyzer.query.queries import Result, connect_readonly, run_query
 
 EXPORT_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl")
-METADATA = Path(__file__).parent / "data" / "datasette_metadata.json"
+METADATA = Path(__file__).resolve().parents[1] / "data" / "datasette_metadata.json"
 
 
 def _select(path: str | Path, table: str | None, query: str | None) -> Result:

@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import query_schema  # noqa: F401  (registers migration m020_views_and_fts)
-from .errors import BadDate, BadInput, DatabaseError, ReadOnlyQuery
+from analyzer.store.views import DAILY_AGGREGATES
+from analyzer.errors import BadDate, BadInput, DatabaseError, ReadOnlyQuery
 
 FORMATS = ("table", "csv", "json")
 
@@ -120,7 +120,7 @@ class _Conn:
 
 def ensure_schema(path: str | Path) -> None:
     """Bring a newsig database up to date (views, FTS) before reading it; skip foreign files."""
-    from . import store
+    from analyzer.store import db as store
 
     path = Path(path)
     with _Conn(path) as ro:
@@ -185,7 +185,7 @@ def signals(path: str | Path, ticker: str, *, since: str | None = None, until: s
     if min_relevance is not None:
         where.append("COALESCE(relevance, 1.0) >= :minrel")
         params["minrel"] = float(min_relevance)
-    sql = (f"SELECT date, ticker, {query_schema.DAILY_AGGREGATES} FROM entity_signals "
+    sql = (f"SELECT date, ticker, {DAILY_AGGREGATES} FROM entity_signals "
            f"WHERE {' AND '.join(where)} GROUP BY date, ticker ORDER BY date, ticker")
     return run_query(path, sql, params)
 

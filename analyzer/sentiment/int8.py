@@ -10,7 +10,7 @@ keeps accuracy (see ``models/README.md``) and runs about twice as fast as fp32 o
 whatever else is in its batch, up to fp32 rounding (under 0.02 in probability on dev).
 
 Q, K and V share their input, so they become one fused projection (one quantisation of
-the input, one matrix multiply); :class:`analyzer.minilm.SelfAttention` uses ``qkv`` when
+the input, one matrix multiply); :class:`analyzer.sentiment.minilm.SelfAttention` uses ``qkv`` when
 present.
 """
 
@@ -53,7 +53,7 @@ class Int8Linear(nn.Module):
 
 
 def quantize_encoder(encoder: nn.Module) -> nn.Module:
-    """Swap every Linear of a :class:`analyzer.minilm.BertEncoder` for int8, in place; Q/K/V fused.
+    """Swap every Linear of a :class:`analyzer.sentiment.minilm.BertEncoder` for int8, in place; Q/K/V fused.
 
     An encoder already quantised is returned as it is.
     """

@@ -3,7 +3,7 @@
 Same module names, weights and outputs as ``transformers``' ``BertModel`` (checked
 in ``tests/test_minilm.py``), but importing it costs milliseconds where importing
 ``transformers``' BERT costs about two seconds of every cold ``newsig analyze``.
-Training keeps using ``transformers`` (:func:`analyzer.sentiment.build_network`).
+Training keeps using ``transformers`` (:func:`analyzer.sentiment.model.build_network`).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class SelfAttention(nn.Module):
         def split(y: torch.Tensor) -> torch.Tensor:
             return y.view(b, t, self.heads, h // self.heads).transpose(1, 2)
 
-        if hasattr(self, "qkv"):  # fused Q/K/V projection (analyzer.int8)
+        if hasattr(self, "qkv"):  # fused Q/K/V projection (analyzer.sentiment.int8)
             q, k, v = self.qkv(x).split(h, dim=-1)
         else:
             q, k, v = self.query(x), self.key(x), self.value(x)
@@ -140,7 +140,7 @@ class BertEncoder(nn.Module):
 
 class BertTokenizer:
     """``tokenizers``' fast BERT tokenizer with the call shape of ``transformers``' (what
-    :func:`analyzer.sentiment.tokenize` uses): ``tok(texts[, pairs], truncation=..., max_length=...)``."""
+    :func:`analyzer.sentiment.model.tokenize` uses): ``tok(texts[, pairs], truncation=..., max_length=...)``."""
 
     def __init__(self, base: Path) -> None:
         from tokenizers import Tokenizer

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import torch
 
 LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 WEIGHTS_FILE = "sentiment.safetensors"
 CONFIG_FILE = "sentiment.json"
 CHECKSUM_FILE = "SHA256SUMS"
@@ -259,7 +259,7 @@ def load_from(folder: Path, base: Path | None = None, device: str = "cpu") -> Se
     except Exception as exc:  # unreadable despite matching checksums: a bad training run
         raise ModelMissing(f"cannot read {folder}: {exc}") from exc
     base = base or base_model_path()
-    from .minilm import BertEncoder, BertTokenizer  # inference without importing transformers (~2 s)
+    from analyzer.sentiment.minilm import BertEncoder, BertTokenizer  # inference without importing transformers (~2 s)
 
     encoder = BertEncoder.from_base(base)
     head = torch.nn.Linear(encoder.config["hidden_size"], len(config.get("labels", LABELS)))
@@ -272,10 +272,10 @@ def load_from(folder: Path, base: Path | None = None, device: str = "cpu") -> Se
 
 
 def quantize_int8(model: SentimentModel) -> SentimentModel:
-    """A copy of ``model`` with int8 Linear layers (:mod:`analyzer.int8`): about 2x faster on CPU, same dev accuracy."""
+    """A copy of ``model`` with int8 Linear layers (:mod:`analyzer.sentiment.int8`): about 2x faster on CPU, same dev accuracy."""
     import copy
 
-    from .int8 import quantize_encoder
+    from analyzer.sentiment.int8 import quantize_encoder
 
     net = copy.deepcopy(model.net)
     quantize_encoder(net["encoder"])
@@ -284,7 +284,7 @@ def quantize_int8(model: SentimentModel) -> SentimentModel:
 
 def default_precision() -> str:
     """``int8`` (default, where torch has the int8 kernel) or ``fp32``, from ``NEWSIG_SENTIMENT_PRECISION``."""
-    from .int8 import available
+    from analyzer.sentiment.int8 import available
 
     want = os.environ.get("NEWSIG_SENTIMENT_PRECISION", "int8").strip().lower() or "int8"
     if want not in PRECISIONS:

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Sequence
 import pandas as pd
 
 from analyzer.errors import BadInput
-from analyzer.sentiment import (
+from analyzer.sentiment.model import (
     CONFIG_FILE,
     FROZEN_KEYS,
     LABELS,
@@ -56,7 +56,7 @@ def shared_data_dir(data: Path | None = None) -> Path:
     if env:
         root = Path(env)
         return root if (root / "sentiment").is_dir() else root / "data"
-    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """One article from the command line: an argument, a file or standard input.
 
-Files go through the same readers as ``newsig ingest`` (:mod:`analyzer.sources`),
+Files go through the same readers as ``newsig ingest`` (:mod:`analyzer.sources.readers`),
 so a ``.txt`` with a title line, a ``.json`` object or an ``.html`` page all work.
 """
 
@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import BadDate, BadInput, EmptyText
-from .records import Article, normalise_text
+from analyzer.errors import BadDate, BadInput, EmptyText
+from analyzer.records import Article, normalise_text
 
 
 def check_date(value: str | None) -> str | None:
     """'2025-03-31' or an ISO datetime -> itself; anything else -> BadDate."""
     if value is None:
         return None
-    from .sources import parse_iso
+    from analyzer.sources.readers import parse_iso
 
     try:
         return parse_iso(value.strip())
@@ -27,7 +27,7 @@ def check_date(value: str | None) -> str | None:
 
 def from_bytes(data: bytes, origin: str) -> str:
     """Decode text input; binary data and non-UTF-8 bytes are clear errors."""
-    from .sources import SourceError, decode_text
+    from analyzer.sources.readers import SourceError, decode_text
 
     text = decode_text(data, origin)
     if isinstance(text, SourceError):
@@ -37,7 +37,7 @@ def from_bytes(data: bytes, origin: str) -> str:
 
 def from_file(path: Path) -> Article:
     """The first article in a file (any format ``newsig ingest`` reads)."""
-    from .sources import SourceError, format_of, read_sources
+    from analyzer.sources.readers import SourceError, format_of, read_sources
 
     if not path.exists():
         raise BadInput(f"{path}: no such file")

@@ -38,8 +38,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import BadInput
-from .records import Article, normalise_text
+from analyzer.errors import BadInput
+from analyzer.records import Article, normalise_text
 
 # Our field -> the keys/columns accepted for it, first match wins.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {

@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import DatabaseError
-from .records import SCHEMA, ArticleResult
+from analyzer.errors import DatabaseError
+from analyzer.records import SCHEMA, ArticleResult
 
 CHILD_TABLES = ("entities", "mentions", "moves", "metrics", "views", "sectors", "events", "sentences")
 
@@ -53,126 +53,14 @@ def write_transaction(db) -> Iterator[Any]:
         yield db
 
 
-# ---- migrations -------------------------------------------------------------
-
-def m001_create_tables(db) -> None:
-    db["articles"].create(
-        {
-            "id": str, "title": str, "published": str, "published_date": str, "source": str,
-            "url": str, "language": str, "chars": int, "body": str, "sentiment": float,
-            "origin": str, "ingested_at": str,
-        },
-        pk="id",
-    )
-    db["entities"].create(
-        {
-            "article_id": str, "entity_key": str, "name": str, "ticker": str, "exchange": str,
-            "symbol": str, "role": str, "kind": str, "country": str, "sector": str,
-            "sentiment": float, "relevance": float, "mention_count": int,
-        },
-        pk=("article_id", "entity_key"),
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["mentions"].create(
-        {"article_id": str, "entity_key": str, "text": str, "start": int, "end": int, "sentence": int},
-        pk=("article_id", "start"),
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["moves"].create(
-        {
-            "article_id": str, "idx": int, "ticker": str, "entity": str, "change_pct": float,
-            "price": float, "currency": str, "date": str, "sentence": int, "text": str,
-        },
-        pk=("article_id", "idx"),
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["metrics"].create(
-        {
-            "article_id": str, "idx": int, "ticker": str, "entity": str, "metric": str,
-            "value": float, "unit": str, "date": str, "sentence": int, "text": str,
-        },
-        pk=("article_id", "idx"),
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["views"].create(
-        {
-            "article_id": str, "idx": int, "analyst": str, "title": str, "firm": str,
-            "firm_ticker": str, "quote": str, "stance": str, "score": float, "targets": str,
-            "target_tickers": str, "rating": str, "price_target": float,
-            "previous_price_target": float, "currency": str, "sentence": int, "stance_source": str,
-        },
-        pk=("article_id", "idx"),
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["sectors"].create(
-        {"article_id": str, "name": str, "sentiment": float, "mentions": int, "tickers": str, "favoured": int},
-        pk=("article_id", "name"),
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["events"].create(
-        {"article_id": str, "idx": int, "type": str, "date": str, "sentence": int, "tickers": str, "text": str},
-        pk=("article_id", "idx"),
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["sentences"].create(
-        {"article_id": str, "idx": int, "start": int, "end": int, "text": str, "sentiment": str, "score": float},
-        pk=("article_id", "idx"),
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["ingest_errors"].create(
-        {"id": int, "origin": str, "error": str, "at": str}, pk="id",
-    )
-
-
-def m002_indexes(db) -> None:
-    db["articles"].create_index(["published_date"], if_not_exists=True)
-    db["articles"].create_index(["url"], if_not_exists=True)
-    db["entities"].create_index(["ticker", "article_id"], if_not_exists=True)
-    db["entities"].create_index(["symbol"], if_not_exists=True)
-    db["moves"].create_index(["ticker", "date"], if_not_exists=True)
-    db["metrics"].create_index(["ticker", "date"], if_not_exists=True)
-    db["views"].create_index(["firm"], if_not_exists=True)
-    db["views"].create_index(["analyst"], if_not_exists=True)
-    db["events"].create_index(["type", "date"], if_not_exists=True)
-
-
-def m003_view_rating_direction(db) -> None:
-    """views.rating_direction: +1 upgrade, -1 downgrade, 0 rating kept (NULL: no rating stated)."""
-    if "rating_direction" not in db["views"].columns_dict:
-        db["views"].add_column("rating_direction", int)
-
-
-MIGRATIONS: list[Callable[[Any], None]] = [m001_create_tables, m002_indexes, m003_view_rating_direction]
-
-
-def register_migration(func: Callable[[Any], None]) -> Callable[[Any], None]:
-    """Append a migration (name ``mNNN_...``); later modules (ingest, market, query) add theirs."""
-    if func not in MIGRATIONS:
-        MIGRATIONS.append(func)
-    return func
-
-
-SCHEMA_MODULES = ("analyzer.novelty", "analyzer.market_io", "analyzer.query_schema")
-
-
-def _register_all() -> None:
-    """Every database gets the whole schema, whichever command opened it first."""
-    import importlib
-
-    from . import novelty
-
-    register_migration(novelty.m010_ingest)
-    for module in SCHEMA_MODULES:
-        importlib.import_module(module)
-
-
 def migrate(db) -> list[str]:
     """Apply migrations not yet recorded in ``_migrations``, each in its own transaction."""
-    _register_all()
+    from analyzer.store.migrations import MIGRATIONS
+
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
     done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
     applied = []
-    for func in sorted(MIGRATIONS, key=lambda f: f.__name__):
+    for func in MIGRATIONS:
         if func.__name__ in done:
             continue
         with write_transaction(db):

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from .store import write_transaction
+from analyzer.store.db import write_transaction
 
 PERMUTATIONS = 64
 BANDS, ROWS = 16, 4  # 16 x 4 = 64; a pair with Jaccard 0.5 shares a band with p ~ 0.65, 0.7 with p ~ 0.99
@@ -37,25 +37,6 @@ _rng = np.random.default_rng(20140101)
 _A = _rng.integers(1, 2**31, size=PERMUTATIONS, dtype=np.uint64)
 _B = _rng.integers(0, 2**31, size=PERMUTATIONS, dtype=np.uint64)
 _WORD = re.compile(r"\w+")
-
-
-def m010_ingest(db) -> None:
-    """Columns and tables for batch ingest: near-duplicate links, novelty, runs."""
-    articles = db["articles"]
-    for name, kind in (("duplicate_of", str), ("novelty", float), ("ingest_run", int)):
-        if name not in articles.columns_dict:
-            articles.add_column(name, kind)
-    articles.create_index(["duplicate_of"], if_not_exists=True)
-    db["article_minhash"].create({"article_id": str, "sig": bytes}, pk="article_id", if_not_exists=True)
-    db["minhash_bands"].create({"bucket": int, "article_id": str}, pk=("bucket", "article_id"),
-                               if_not_exists=True)
-    db["minhash_bands"].create_index(["article_id"], if_not_exists=True)
-    db["ingest_runs"].create(
-        {"id": int, "started_at": str, "finished_at": str, "paths": str, "read": int, "stored": int,
-         "duplicates": int, "near_duplicates": int, "skipped": int, "failed": int},
-        pk="id", if_not_exists=True,
-    )
-    db["ingest_errors"].create_index(["origin"], if_not_exists=True)
 
 
 def signature(text: str) -> np.ndarray:

@@ -1,17 +1,16 @@
 """Views, full-text search and indexes that answer the common questions directly.
 
-Registered as store migration ``m020_views_and_fts``. Users (and Datasette) read
+Created by migrations ``m020_views_and_fts`` and ``m021`` (:mod:`analyzer.store.migrations`). Users (and Datasette) read
 these views instead of re-deriving joins; the SQL is the documentation of what a
 "daily signal" is (see ``docs/schema.md``). The FTS5 index is external-content
 over ``articles(title, body)`` and kept in sync by triggers, so an article stored
-by :func:`analyzer.store.save` is searchable at once, whoever writes it.
+by :func:`analyzer.store.db.save` is searchable at once, whoever writes it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .store import register_migration
 
 # Weight of one entity row in the daily signal: relevance (NULL = unknown = 1)
 # times novelty (1 = a new story, 0 = a repeat; NULL = unknown = 1, or 0 for a
@@ -19,7 +18,7 @@ from .store import register_migration
 _NOVELTY = "COALESCE(a.novelty, CASE WHEN a.duplicate_of IS NULL THEN 1.0 ELSE 0.0 END)"
 
 # The daily signal of one ticker: shared by the ``daily_signals`` view and
-# ``analyzer.query.signals`` (which filters entity rows before aggregating).
+# ``analyzer.query.queries.signals`` (which filters entity rows before aggregating).
 DAILY_AGGREGATES = """COUNT(DISTINCT article_id) AS articles,
        COUNT(DISTINCT CASE WHEN duplicate_of IS NULL THEN article_id END) AS novel_articles,
        ROUND(SUM(COALESCE(relevance, 1.0) * novelty * sentiment)
@@ -74,7 +73,7 @@ FTS_COLUMNS = ("title", "body")
 
 # Same names as sqlite-utils' enable_fts(create_triggers=True), so sqlite-utils and
 # Datasette recognise the index; written out because enable_fts() commits mid-migration.
-_FTS_SQL = [
+FTS_SQL = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS [{FTS_TABLE}] USING FTS5 (
         [title], [body], tokenize='porter unicode61', content=[articles])""",
     """CREATE TRIGGER IF NOT EXISTS [articles_ai] AFTER INSERT ON [articles] BEGIN
@@ -92,7 +91,7 @@ _FTS_SQL = [
     f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}]) VALUES ('rebuild')",
 ]
 
-_INDEXES = [
+INDEXES = [
     # signals --ticker: entity rows of one ticker, then the article by primary key
     "CREATE INDEX IF NOT EXISTS idx_entities_ticker_role ON entities (ticker, role, article_id)",
     "CREATE INDEX IF NOT EXISTS idx_articles_date_id ON articles (published_date, id)",
@@ -100,7 +99,7 @@ _INDEXES = [
 ]
 
 
-def _ensure_novelty_columns(db: Any) -> None:
+def ensure_novelty_columns(db: Any) -> None:
     """Add ``articles.novelty`` / ``duplicate_of`` unless the ingest migration already did."""
     cols = {row[1] for row in db.execute("PRAGMA table_info(articles)").fetchall()}
     if "novelty" not in cols:
@@ -115,19 +114,3 @@ def refresh_views(db: Any) -> None:
         db.execute(f"DROP VIEW IF EXISTS [{name}]")
     for name, sql in VIEWS.items():
         db.execute(f"CREATE VIEW [{name}] AS {sql.strip()}")
-
-
-@register_migration
-def m020_views_and_fts(db: Any) -> None:
-    _ensure_novelty_columns(db)
-    for sql in _INDEXES:
-        db.execute(sql)
-    for sql in _FTS_SQL:
-        db.execute(sql)
-    refresh_views(db)
-
-
-@register_migration
-def m021_views_rating_direction(db: Any) -> None:
-    """analyst_views gains rating_direction (the column comes from store.m003)."""
-    refresh_views(db)

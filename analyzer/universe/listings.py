@@ -7,7 +7,7 @@ layers, later ones winning:
 1. built-in data shipped in ``analyzer/data/`` (``listings_us_eu.csv``,
    ``listings_kr.csv`` made by ``scripts/build_universe.py``; ``indices.csv`` and
    ``firms.csv`` curated by hand);
-2. downloads of ``newsig universe sync sec|krx`` (:mod:`analyzer.universe_sync`; ``universe_sec.csv``,
+2. downloads of ``newsig universe sync sec|krx`` (:mod:`analyzer.universe.sync`; ``universe_sec.csv``,
    ``universe_krx.csv`` in the user directory) — these only *add* listings the
    built-in data lacks;
 3. the user's own ``universe.csv`` (``newsig universe import``), which adds or
@@ -40,7 +40,7 @@ from typing import Iterable
 
 from analyzer.errors import UniverseError
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 BUILTIN_FILES = ("listings_us_eu.csv", "listings_kr.csv", "indices.csv", "firms.csv")
 COLUMNS = ("name", "ticker", "exchange", "symbol", "country", "currency", "sector", "aliases", "kind")
 KINDS = ("company", "index", "firm")

@@ -3,7 +3,7 @@
 Optional and online: every network failure becomes :class:`~analyzer.errors.OfflineError`
 with one line saying so; the parsers (:func:`sec_listings`, :func:`krx_listings`) are tested
 offline against fixtures in the services' documented formats. What it writes is an ordinary
-user layer (``universe_sec.csv`` / ``universe_krx.csv``) that :func:`analyzer.universe.load_universe`
+user layer (``universe_sec.csv`` / ``universe_krx.csv``) that :func:`analyzer.universe.listings.load_universe`
 reads like any other.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from analyzer.errors import OfflineError, UniverseError
-from analyzer.universe import (
+from analyzer.universe.listings import (
     _TICKER, Listing, _load, clean_company_name, home_dir, normalise_exchange, write_csv, yahoo_symbol,
 )
 

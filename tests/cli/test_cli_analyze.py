@@ -58,7 +58,7 @@ def test_db_stores_once_and_round_trips(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from articles").fetchone()[0] == 1
     assert conn.execute("select count(*) from moves").fetchone()[0] == 2
-    from analyzer.store import load_article, open_db
+    from analyzer.store.db import load_article, open_db
 
     stored = load_article(open_db(db), json.loads(res.stdout)["article"]["id"])
     assert stored["moves"] == json.loads(res.stdout)["moves"]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.ingest import Ingest, ingest
+from analyzer.ingest.driver import Ingest, ingest
 from analyzer.records import Article, ArticleResult, Entity
-from analyzer.store import open_db
+from analyzer.store.db import open_db
 
-SHARED = Path(os.environ.get("NEWSIG_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"
+SHARED = Path(os.environ.get("NEWSIG_SHARED", Path(__file__).resolve().parents[3] / "shared")) / "data"
 REUTERS = SHARED / "news" / "reuters_sample.jsonl.gz"
 NEWSIG = [sys.executable, "-c", "from cli import app; app()"]
 BODY = "Acme Corp shares rose 5% on Tuesday after the company beat analyst estimates for the quarter."
@@ -199,7 +199,7 @@ TABLES = {"articles": ("ingested_at", "ingest_run"), "entities": (), "mentions":
 
 def test_kill_9_then_rerun_equals_uninterrupted_run(tmp_path):
     src = _folder_of_articles(tmp_path / "in", 18)
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     cmd = [*NEWSIG, "ingest", str(src), "--no-sentiment", "--batch-size", "3", "--db"]
     full = tmp_path / "full.db"
     subprocess.run([*cmd, str(full)], check=True, capture_output=True, cwd=repo)
@@ -234,7 +234,7 @@ def test_kill_9_then_rerun_equals_uninterrupted_run(tmp_path):
 
 def test_two_ingests_and_a_reader_at_once(tmp_path):
     src = _folder_of_articles(tmp_path / "in", 10)
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     db_path = tmp_path / "n.db"
     open_db(db_path).conn.close()
     cmd = [*NEWSIG, "ingest", "--no-sentiment", "--batch-size", "2", "--db", str(db_path)]

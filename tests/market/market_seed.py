@@ -7,9 +7,9 @@ from pathlib import Path
 
 from analyzer.records import Article, ArticleResult, Entity, Move
 
-SHARED = Path(os.environ.get("NEWSIG_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"
+SHARED = Path(os.environ.get("NEWSIG_SHARED", Path(__file__).resolve().parents[3] / "shared")) / "data"
 MARKET = SHARED / "market"
-SEED_TEXT = (Path(__file__).resolve().parents[1] / "corpus" / "short_selling_resumes_2025-03-31.txt")
+SEED_TEXT = (Path(__file__).resolve().parents[2] / "corpus" / "short_selling_resumes_2025-03-31.txt")
 
 # (code, board, name, stated change %, stated price) -- as the article states them
 SEED_MOVES = [

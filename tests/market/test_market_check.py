@@ -6,7 +6,7 @@ import pytest
 
 from analyzer.market import check_moves, import_prices
 from analyzer.records import Article, ArticleResult, Move
-from analyzer.store import open_db, save
+from analyzer.store.db import open_db, save
 from market_seed import seed_result
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.store import open_db, save
+from analyzer.store.db import open_db, save
 from cli import app
 from market_seed import seed_result
 
@@ -79,7 +79,7 @@ def test_study_errors(tmp_path):
 
 
 def test_fetch_offline(tmp_path, monkeypatch):
-    import analyzer.market_fetch as mf
+    import analyzer.market.fetch as mf
 
     monkeypatch.setattr(mf, "online", lambda host, timeout=5.0: False)
     res = runner.invoke(app, ["market", "fetch", "AAPL", "--start", "2018-01-01", "--end", "2018-02-01",

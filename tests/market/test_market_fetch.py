@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import MarketDataError, OfflineError
-from analyzer.market_fetch import DOWNLOADERS, fetch_prices, from_pykrx, from_yahoo, source_for
-from analyzer.market_io import load_prices, store_prices
-from analyzer.store import open_db
+from analyzer.market.fetch import DOWNLOADERS, fetch_prices, from_pykrx, from_yahoo, source_for
+from analyzer.market.prices import load_prices, store_prices
+from analyzer.store.db import open_db
 
-FIX = Path(__file__).resolve().parent / "fixtures" / "market"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "market"
 
 
 def recorded(name: str) -> pd.DataFrame:

@@ -7,8 +7,8 @@ import gzip
 import pytest
 
 from analyzer.errors import BadPriceFile, BadPriceRow
-from analyzer.market_io import benchmark_symbol, import_prices, load_prices, read_prices, yahoo_symbol
-from analyzer.store import open_db
+from analyzer.market.prices import benchmark_symbol, import_prices, load_prices, read_prices, yahoo_symbol
+from analyzer.store.db import open_db
 
 
 @pytest.fixture

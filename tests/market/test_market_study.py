@@ -11,10 +11,10 @@ import pytest
 
 from analyzer.errors import MarketDataError, NoPrices
 from analyzer.market import import_prices, parse_windows, run_study, save_study, study, window_name, write_chart
-from analyzer.market_io import yahoo_symbol
-from analyzer.market_study import information_coefficient, session_dates
+from analyzer.market.prices import yahoo_symbol
+from analyzer.market.study import information_coefficient, session_dates
 from analyzer.records import Article, ArticleResult, Entity, Event, View
-from analyzer.store import open_db, save
+from analyzer.store.db import open_db, save
 from market_seed import seed_result
 
 TICKERS = ["AAPL", "XOM", "JPM", "BRK.B", "GE", "NFLX"]

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 import spacy
 
-from analyzer.components.context import set_context
-from analyzer.components.dates import find_dates, resolve
+from analyzer.nlp.components.context import set_context
+from analyzer.nlp.components.dates import find_dates, resolve
 
 
 def _resolve(text: str, pub: date | None, anchor: date | None = None, last: date | None = None):

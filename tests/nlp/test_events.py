@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from analyzer.components.events import EVENT_TYPES, load_patterns
+from analyzer.nlp.components.events import EVENT_TYPES, load_patterns
 from analyzer.errors import PatternError
 from views_helpers import annotate
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from analyzer.components.quotes import find_quotes, interim_lexicon_stance, score_views
-from analyzer.components.ratings import parse_amount, parse_rating_change
+from analyzer.nlp.components.quotes import find_quotes, interim_lexicon_stance, score_views
+from analyzer.nlp.components.ratings import parse_amount, parse_rating_change
 from analyzer.records import View
 from views_helpers import annotate
 

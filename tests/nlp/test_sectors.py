@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from analyzer.components.sectors import GICS_SECTORS, load_taxonomy, sector_records
+from analyzer.nlp.components.sectors import GICS_SECTORS, load_taxonomy, sector_records
 from analyzer.errors import PatternError
 from views_helpers import annotate
 

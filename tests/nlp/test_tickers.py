@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import spacy
 
-import analyzer.components.tickers  # noqa: F401  (registers the factory)
-from analyzer.components.tickers import SPAN_KEY
+import analyzer.nlp.components.tickers  # noqa: F401  (registers the factory)
+from analyzer.nlp.components.tickers import SPAN_KEY
 
-SEED = Path(__file__).resolve().parents[1] / "corpus" / "short_selling_resumes_2025-03-31.txt"
+SEED = Path(__file__).resolve().parents[2] / "corpus" / "short_selling_resumes_2025-03-31.txt"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -283,7 +283,7 @@ def test_an_old_instrument_code_now_used_by_another_company_is_not_linked(nlp_fa
 
 
 def test_two_letter_short_names_are_not_generated():
-    from analyzer.universe import load_universe
+    from analyzer.universe.listings import load_universe
 
     assert all(x.ticker != "005850" for x in load_universe().lookup("SL"))  # "SL Corp" is not "SL Green"
 

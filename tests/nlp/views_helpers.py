@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from analyzer.components.context import set_context
-from analyzer.components.events import EventTagger
-from analyzer.components.quotes import QuoteExtractor
-from analyzer.components.sectors import SectorTagger
+from analyzer.nlp.components.context import set_context
+from analyzer.nlp.components.events import EventTagger
+from analyzer.nlp.components.quotes import QuoteExtractor
+from analyzer.nlp.components.sectors import SectorTagger
 
 if not Span.has_extension("listing"):
     Span.set_extension("listing", default=None)

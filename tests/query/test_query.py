@@ -1,6 +1,6 @@
 """Read-only queries, daily signals, views, full-text search, export and Datasette.
 
-The database is built with ``analyzer.store.save`` from hand-made results: the seed
+The database is built with ``analyzer.store.db.save`` from hand-made results: the seed
 article (short selling resumes, 2025-03-31) and three real Reuters articles from
 ``../shared/data`` (titles and bodies real, entities hand-made).
 """
@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from analyzer import store
+from analyzer.store import db as store
 from analyzer.errors import ReadOnlyQuery
-from analyzer.query import articles, fts_query, run_query, signals
+from analyzer.query.queries import articles, fts_query, run_query, signals
 from analyzer.records import Article, ArticleResult, Entity, Mention, View
 from cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("NEWSIG_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("NEWSIG_SHARED", Path(__file__).resolve().parents[3] / "shared")) / "data"
 SEED = ROOT / "corpus" / "short_selling_resumes_2025-03-31.txt"
 REUTERS_IDS = {
     "us-apple-cook-idUSBRE91B12S20130212": ("Apple", "AAPL", "NASDAQ", -0.2),
@@ -315,7 +315,7 @@ def _free_port() -> int:
 
 def test_datasette_serves_canned_queries(news_db, tmp_path):
     pytest.importorskip("datasette", reason="Datasette is the optional `browse` extra")
-    from analyzer.explore import datasette_args, write_metadata
+    from analyzer.query.explore import datasette_args, write_metadata
 
     port = _free_port()
     args = datasette_args(news_db, write_metadata(news_db, tmp_path / "meta.json"), port=port)
@@ -365,7 +365,7 @@ def test_browse_without_datasette_says_how_to_install(news_db, monkeypatch):
 
 @pytest.fixture(scope="module")
 def ingested_db(tmp_path_factory) -> Path:
-    from analyzer.ingest import ingest
+    from analyzer.ingest.driver import ingest
 
     tmp = tmp_path_factory.mktemp("ingested")
     lines = [json.dumps({"title": "Short selling resumes", "published": "2025-03-31",

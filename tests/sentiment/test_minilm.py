@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from analyzer.minilm import BertEncoder, BertTokenizer
-from analyzer.sentiment import base_model_path, build_network, collate, load_tokenizer, tokenize
+from analyzer.sentiment.minilm import BertEncoder, BertTokenizer
+from analyzer.sentiment.model import base_model_path, build_network, collate, load_tokenizer, tokenize
 
 TEXTS = ["Ecopro finished trading at 49,650 won, a drop of 12.59% from the previous day.",
          "Operating profit rose 3%.", "x " * 300]

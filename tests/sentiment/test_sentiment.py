@@ -14,11 +14,11 @@ import pytest
 import spacy
 from typer.testing import CliRunner
 
-import analyzer.components.sentiment  # noqa: F401  (registers newsig_sentiment)
-from analyzer.components.sentiment import article_score
+import analyzer.nlp.components.sentiment  # noqa: F401  (registers newsig_sentiment)
+from analyzer.nlp.components.sentiment import article_score
 from analyzer.errors import ModelMissing
-from analyzer.sentiment import MODELS_DIR, WEIGHTS_FILE, Prediction, load_from, load_model
-from analyzer.training import Example, fiqa_label, load_csv, metrics
+from analyzer.sentiment.model import MODELS_DIR, WEIGHTS_FILE, Prediction, load_from, load_model
+from analyzer.sentiment.training import Example, fiqa_label, load_csv, metrics
 from cli import app
 
 INTEL = "Intel tumbled 8.4% while Nvidia rose 3.1%."
@@ -108,7 +108,7 @@ def test_int8_scores_do_not_depend_on_the_batch():
 
 
 def test_quantize_int8_is_idempotent(model):
-    from analyzer.sentiment import quantize_int8
+    from analyzer.sentiment.model import quantize_int8
 
     again = quantize_int8(model)
     assert again.predict([INTEL], ["Intel"])[0].score == pytest.approx(model.predict([INTEL], ["Intel"])[0].score, abs=1e-6)
@@ -116,7 +116,7 @@ def test_quantize_int8_is_idempotent(model):
 
 def test_bad_precision_setting(monkeypatch):
     from analyzer.errors import BadSetting
-    from analyzer.sentiment import default_precision
+    from analyzer.sentiment.model import default_precision
 
     monkeypatch.setenv("NEWSIG_SENTIMENT_PRECISION", "fp16")
     with pytest.raises(BadSetting, match="int8, fp32"):
@@ -264,7 +264,7 @@ def test_cli_help_is_documented():
 
 
 def test_shared_splits_load(shared_data):
-    from analyzer.training import load_dataset
+    from analyzer.sentiment.training import load_dataset
 
     assert len(load_dataset("fpb", "dev", shared_data)) == 483
     assert len(load_dataset("fpb-allagree", "test", shared_data)) == 428

@@ -11,7 +11,7 @@ import pytest
 
 from analyzer.errors import BadInput
 from analyzer.records import Article
-from analyzer.sources import SourceError, SourceReader, normalise_date, parse_fields, read_sources
+from analyzer.sources.readers import SourceError, SourceReader, normalise_date, parse_fields, read_sources
 
 BODY = "Acme Corp shares rose 5% on Tuesday after the company beat analyst estimates."
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import universe as U
+from analyzer.universe import listings as U
 from analyzer.errors import OfflineError, UniverseError
-from analyzer import universe_sync as S
-from analyzer.universe import Listing, case_sensitive, import_csv, load_universe
-from analyzer.universe_sync import sync_krx, sync_sec
+from analyzer.universe import sync as S
+from analyzer.universe.listings import Listing, case_sensitive, import_csv, load_universe
+from analyzer.universe.sync import sync_krx, sync_sec
 
-FIXTURES = Path(__file__).parent / "fixtures" / "universe"
-SHARED = Path(os.environ.get("NEWSIG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "universe"
+SHARED = Path(os.environ.get("NEWSIG_SHARED") or Path(__file__).resolve().parents[3] / "shared")
 KRX_LISTING = SHARED / "data" / "market" / "krx_listing.csv"
 
 SEED = {  # the seed article's companies: code, exchange, symbol

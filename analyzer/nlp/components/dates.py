@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import context  # noqa: F401  (registers Doc._.published)
+from analyzer.nlp.components import context  # noqa: F401  (registers Doc._.published)
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})

@@ -13,7 +13,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from .quantities import MULTIPLIERS, SUFFIX_CURRENCY, Quantity
+from analyzer.nlp.components.quantities import MULTIPLIERS, SUFFIX_CURRENCY, Quantity
 
 WORDS = json.loads(resources.files("analyzer.data").joinpath("quantity_words.json").read_text())  # read once, for numbers too
 METRIC_NOUNS = set(WORDS["metric_nouns"])

@@ -22,13 +22,13 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..records import Metric, Move
-from . import dates  # noqa: F401  (registers the date extensions this reads)
-from .number_syntax import (
+from analyzer.records import Metric, Move
+from analyzer.nlp.components import dates  # noqa: F401  (registers the date extensions this reads)
+from analyzer.nlp.components.number_syntax import (
     METRIC_NOUNS, WORDS, Orgs, entity_key, governing_verb, is_currency_word, noun_phrase, respectively_metrics,
     respectively_names, subject_of, words_before,
 )
-from .quantities import SUFFIX_PATTERN, Quantity, find_quantities, parse_number
+from analyzer.nlp.components.quantities import SUFFIX_PATTERN, Quantity, find_quantities, parse_number
 
 for _ext in ("moves", "metrics"):
     if not Doc.has_extension(_ext):

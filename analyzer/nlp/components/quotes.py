@@ -32,11 +32,11 @@ from spacy.tokens import Doc, Span
 
 from analyzer.records import View
 
-from .attribution import (
+from analyzer.nlp.components.attribution import (
     QUOTE_CHARS, STOP_PUNCT, Speaker, SpeakerFinder, crosses_paragraph, is_reporting, org_name, paragraph_bounds,
     paragraph_break,
 )
-from .ratings import RatingChange, parse_rating_change, vocabulary
+from analyzer.nlp.components.ratings import RatingChange, parse_rating_change, vocabulary
 
 TARGET_LABELS = {"COMPANY", "INDEX"}
 MIN_UNATTRIBUTED_WORDS = 4  # shorter unattributed quotes are scare quotes ("value-up"), not views

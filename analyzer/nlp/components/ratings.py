@@ -19,7 +19,7 @@ from pathlib import Path
 
 from analyzer.errors import PatternError
 
-DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "quotes.json"
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "quotes.json"
 REQUIRED_KEYS = ("reporting_verbs", "titles", "ratings", "rating_verbs", "target_verbs", "currencies",
                  "interim_positive", "interim_negative", "favour_cues", "disfavour_cues")
 

@@ -23,7 +23,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .tickers import SPAN_KEY, org_key
+from analyzer.nlp.components.tickers import SPAN_KEY, org_key
 
 REF_KEY = "newsig_refs"
 LOOKBACK = 2  # sentences

@@ -2,7 +2,7 @@
 
 Sets, with one batched model call per group of docs:
 
-- ``Span._.sentiment`` (:class:`~analyzer.sentiment.Prediction` or None) on every sentence
+- ``Span._.sentiment`` (:class:`~analyzer.sentiment.model.Prediction` or None) on every sentence
   of ``doc.sents``;
 - the same on every span in ``doc.spans["newsig_orgs"]`` and ``doc.spans["newsig_sectors"]``:
   the span's sentence scored with the span text as target (entity-level: "Intel tumbled while
@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 SPAN_KEY = "newsig_orgs"
-REF_KEY = "newsig_refs"  # analyzer.components.references
+REF_KEY = "newsig_refs"  # analyzer.nlp.components.references
 SECTOR_KEY = "newsig_sectors"  # sectors are scored as targets too: "buy semiconductors" is positive for them
 MAX_CONTEXT_CHARS = 400  # entity context cropped around the mention beyond this (the model reads ~96 tokens)
 
@@ -94,7 +94,7 @@ class SentimentScorer:
     @property
     def model(self) -> Any:
         if self._model is None:
-            from analyzer.sentiment import load_model
+            from analyzer.sentiment.model import load_model
 
             self._model = load_model(Path(self.model_path) if self.model_path else None)
         return self._model
@@ -142,7 +142,7 @@ class SentimentScorer:
         for doc in docs:
             doc._.sentiment = article_score(s._.sentiment for s in _sentences(doc))
         if quote_slots:
-            from analyzer.components.quotes import score_views
+            from analyzer.nlp.components.quotes import score_views
 
             for d, doc in enumerate(docs):
                 views = _views(doc)

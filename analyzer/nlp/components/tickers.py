@@ -4,7 +4,7 @@ Output contract (the rest of the pipeline reads only this):
 
 - ``doc.spans["newsig_orgs"]``: one Span per organisation mention, no overlaps,
   ``label_`` in ``COMPANY | INDEX | FIRM | ORG``;
-- ``Span._.listing``: the :class:`analyzer.universe.Listing`, or None for ``ORG``
+- ``Span._.listing``: the :class:`analyzer.universe.listings.Listing`, or None for ``ORG``
   (an organisation spaCy's NER found that the universe does not know);
 - ``Span._.link_source``: ``"universe"``, ``"explicit"`` (a ticker in the text
   such as "(NASDAQ: NVDA)", "$TSLA", "005930.KS") or ``"ner"``.
@@ -12,7 +12,7 @@ Output contract (the rest of the pipeline reads only this):
 The universe decides what is a company, not the NER: "Ecopro" links although the
 small model calls it a PERSON. Longest match wins ("POSCO FUTURE M" over
 "POSCO"); names made of common words match only with their exact case (see
-:func:`analyzer.universe.case_sensitive`). Add it after ``ner``::
+:func:`analyzer.universe.listings.case_sensitive`). Add it after ``ner``::
 
     nlp.add_pipe("newsig_tickers", after="ner")
 """
@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from analyzer.universe import (
+from analyzer.universe.listings import (
     GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, load_universe, normalise_exchange, yahoo_symbol,
 )
 

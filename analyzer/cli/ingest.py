@@ -1,0 +1,39 @@
+"""``newsig ingest``: batch archives into SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from analyzer.cli.common import handle_errors
+
+app = typer.Typer()
+
+
+@app.command("ingest")
+@handle_errors
+def ingest_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders (recursive); - reads JSONL from stdin.")],
+    db: Annotated[Path, typer.Option("--db", help="SQLite database to create or add to.")] = Path("news.db"),
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per batch and per transaction.")] = 32,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="spaCy processes (n_process).")] = 1,
+    field: Annotated[Optional[list[str]], typer.Option("--field", help="FIELD=NAME: read FIELD (title, body, published, url, source, tickers) from key/column NAME.")] = None,
+    no_sentiment: Annotated[bool, typer.Option("--no-sentiment", help="Skip the transformer (faster).")] = False,
+) -> None:
+    """Analyse an archive (txt, md, json, jsonl, csv, html, RSS/Atom, .gz) and store every article once.
+
+    Re-running skips what is stored; an interrupted run finishes the rest. Bad
+    items are recorded in the ingest_errors table and the exit code is 1.
+
+    Example: newsig ingest archive/ news.jsonl.gz --db news.db
+    """
+    from analyzer.ingest.driver import run_cli
+    from analyzer.sources.readers import parse_fields
+    from analyzer.store.db import open_db
+
+    stats = run_cli(open_db(db), paths, fields=parse_fields(field or []), batch_size=batch_size,
+                    workers=workers, sentiment=not no_sentiment)
+    if not stats.ok:
+        raise typer.Exit(code=1)
