@@ -112,6 +112,8 @@ class View:
     target_tickers: tuple[str, ...] = ()
     stance_source: str = "model"  # how the stance was decided
     rating_direction: int | None = None  # +1 upgrade, -1 downgrade, 0 rating kept; None when no rating
+    target_direction: int | None = None  # +1 price target raised, -1 cut; None when not stated
+    role: str = "analyst"  # analyst (analysts, strategists, economists, fund managers, research firms) | executive
 
 
 @dataclass(frozen=True)
