@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from analyzer.cli import analyze, ingest, market, query, sentiment, universe
+from analyzer.cli import analyze, evaluate, ingest, market, query, sentiment, universe
 from analyzer.cli.common import fail, handle_errors  # noqa: F401  (kept for scripts that import them from cli)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Turn financial news into trading signals.")
@@ -16,6 +16,7 @@ app.add_typer(analyze.app)
 app.add_typer(sentiment.app)
 app.add_typer(ingest.app)
 app.add_typer(query.app)
+app.add_typer(evaluate.app)
 app.add_typer(universe.app, name="universe")
 app.add_typer(sentiment.model_app, name="model")
 app.add_typer(market.app, name="market")

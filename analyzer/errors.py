@@ -74,3 +74,7 @@ class MissingExtra(NewsigError):
 
 class PatternError(NewsigError):
     """A pattern data file in analyzer/data is invalid (restore it with `git checkout analyzer/data/`)"""
+
+
+class BadGold(NewsigError):
+    """Bad gold file"""

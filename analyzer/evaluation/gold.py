@@ -13,13 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-try:
-    from analyzer.errors import BadGold
-except ImportError:  # before the layout move added it to analyzer/errors.py
-    from analyzer.errors import NewsigError
-
-    class BadGold(NewsigError):  # type: ignore[no-redef]
-        """Bad gold file"""
+from analyzer.errors import BadGold
 
 STANCES = {"positive", "negative", "neutral"}
 

@@ -19,14 +19,6 @@ from .gold import GoldCase, load_gold
 from .score import PARTS, score_article, summarise
 
 
-def _analyze_articles():
-    try:  # the layout before the move into subpackages
-        from analyzer.pipeline import analyze_articles, prepare
-    except ImportError:
-        from analyzer.nlp import analyze_articles, prepare
-    return analyze_articles, prepare
-
-
 def to_article(item: GoldCase):
     """The Article newsig analyses for one gold case (title kept apart, as ingest does)."""
     from analyzer.records import Article, normalise_text
@@ -43,7 +35,8 @@ def evaluate(
     Example: evaluate("dev.jsonl", case="us_", sentiment=False)["score"] -> 0.41
     """
     cases = load_gold(path, case=case, limit=limit)
-    analyze_articles, prepare = _analyze_articles()
+    from analyzer.nlp import analyze_articles, prepare
+
     articles = [prepare(to_article(c)) for c in cases]
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []

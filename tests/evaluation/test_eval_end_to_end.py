@@ -50,3 +50,46 @@ def test_module_entry_bad_gold_is_one_line_error(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [f"Error: Bad gold file: {bad}:1: case 'x': gold.moves[0] needs a change_pct or a price"]
+
+
+@pytest.fixture(scope="module")
+def runner():
+    from typer.testing import CliRunner
+
+    return CliRunner()
+
+
+def _cli():
+    sys.path.insert(0, str(REPO))
+    from cli import app
+
+    return app
+
+
+@needs_dev
+def test_newsig_eval_json_has_score_parts_and_articles(runner, module_report):
+    result = runner.invoke(_cli(), ["eval", "--gold", str(DEV), "--no-sentiment", "--limit", "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["score"] == pytest.approx(module_report["score"])  # same pipeline, same numbers
+    assert report["parts"] == pytest.approx(module_report["parts"])
+    assert [a["case"] for a in report["articles"]] == [a["case"] for a in module_report["articles"]]
+
+
+@needs_dev
+def test_newsig_eval_tables_with_misses(runner, module_report):
+    first = module_report["articles"][0]["case"]
+    result = runner.invoke(_cli(), ["eval", "--gold", str(DEV), "--no-sentiment", "--case", first, "--misses"])
+    assert result.exit_code == 0, result.output
+    assert "Parts" in result.stdout and first in result.stdout and "score " in result.stdout
+    assert "sentiment off" in result.stdout
+
+
+def test_newsig_eval_bad_gold_and_bad_format(runner, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("[1, 2]\n")
+    result = runner.invoke(_cli(), ["eval", "--gold", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: Bad gold file: {bad}:1: expected a JSON object"
+    result = runner.invoke(_cli(), ["eval", "--gold", str(bad), "--format", "xml"])
+    assert result.exit_code == 2
