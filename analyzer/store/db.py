@@ -138,7 +138,7 @@ def article_rows(result: ArticleResult) -> dict[str, list[dict[str, Any]]]:
          "targets": _json(v.targets), "target_tickers": _json(v.target_tickers), "rating": v.rating,
          "price_target": v.price_target, "previous_price_target": v.previous_price_target,
          "currency": v.currency, "sentence": v.sentence, "stance_source": v.stance_source,
-         "rating_direction": v.rating_direction}
+         "rating_direction": v.rating_direction, "target_direction": v.target_direction, "role": v.role}
         for i, v in enumerate(result.views)
     ]
     rows["sectors"] = [

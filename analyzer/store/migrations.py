@@ -174,8 +174,19 @@ def m021_views_rating_direction(db: Any) -> None:
     views.refresh_views(db)
 
 
+def m030_view_role(db: Any) -> None:
+    """views.role: analyst | executive (an executive speaking for their own company is not an
+    analyst view); views.target_direction: +1 price target raised, -1 cut (NULL: not stated)."""
+    columns = db["views"].columns_dict
+    if "role" not in columns:
+        db["views"].add_column("role", str)
+        db.execute("UPDATE views SET role = 'analyst' WHERE role IS NULL")
+    if "target_direction" not in columns:
+        db["views"].add_column("target_direction", int)
+
+
 MIGRATIONS: list[Callable[[Any], None]] = sorted(
     [m001_create_tables, m002_indexes, m003_view_rating_direction, m010_ingest, m010_prices,
-     m011_market_results, m020_views_and_fts, m021_views_rating_direction],
+     m011_market_results, m020_views_and_fts, m021_views_rating_direction, m030_view_role],
     key=lambda f: f.__name__,
 )
