@@ -8,9 +8,4 @@ Public: :func:`ingest`, :class:`Ingest`, :func:`run_cli`.
 
 from analyzer.ingest.driver import Ingest, IngestStats, ingest, run_cli
 
-__all__ = [
-    "Ingest",
-    "IngestStats",
-    "ingest",
-    "run_cli",
-]
+__all__ = ["Ingest", "IngestStats", "ingest", "run_cli"]

@@ -22,24 +22,7 @@ from analyzer.market.prices import (
 from analyzer.market.results import save_study, study, write_chart
 from analyzer.market.study import DEFAULT_WINDOWS, StudyResult, parse_windows, run_study, window_name
 
-__all__ = [
-    "Check",
-    "DEFAULT_WINDOWS",
-    "ImportReport",
-    "StudyResult",
-    "benchmark_symbol",
-    "check_moves",
-    "fetch_prices",
-    "import_prices",
-    "load_prices",
-    "parse_column_map",
-    "parse_windows",
-    "read_prices",
-    "run_study",
-    "save_study",
-    "store_prices",
-    "study",
-    "window_name",
-    "write_chart",
-    "yahoo_symbol",
-]
+__all__ = ["Check", "DEFAULT_WINDOWS", "ImportReport", "StudyResult", "benchmark_symbol",
+    "check_moves", "fetch_prices", "import_prices", "load_prices", "parse_column_map",
+    "parse_windows", "read_prices", "run_study", "save_study", "store_prices", "study",
+    "window_name", "write_chart", "yahoo_symbol"]

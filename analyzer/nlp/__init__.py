@@ -11,11 +11,4 @@ Public: :func:`build_nlp`, :func:`analyze`, :func:`analyze_articles`, :func:`pre
 
 from analyzer.nlp.pipeline import COMPONENTS, analyze, analyze_articles, build_nlp, doc_context, prepare
 
-__all__ = [
-    "COMPONENTS",
-    "analyze",
-    "analyze_articles",
-    "build_nlp",
-    "doc_context",
-    "prepare",
-]
+__all__ = ["COMPONENTS", "analyze", "analyze_articles", "build_nlp", "doc_context", "prepare"]

@@ -10,15 +10,5 @@ Public: :func:`run_query`, :func:`signals`, :func:`analyst_views`, :func:`articl
 from analyzer.query.explore import datasette_args, export, write_metadata
 from analyzer.query.queries import Result, analyst_views, articles, connect_readonly, render, run_query, signals
 
-__all__ = [
-    "Result",
-    "analyst_views",
-    "articles",
-    "connect_readonly",
-    "datasette_args",
-    "export",
-    "render",
-    "run_query",
-    "signals",
-    "write_metadata",
-]
+__all__ = ["Result", "analyst_views", "articles", "connect_readonly", "datasette_args", "export",
+    "render", "run_query", "signals", "write_metadata"]

@@ -12,10 +12,4 @@ Public: :func:`load_model`, :class:`SentimentModel`, :class:`Prediction`, :data:
 
 from analyzer.sentiment.model import PRECISIONS, Prediction, SentimentModel, default_precision, load_model
 
-__all__ = [
-    "PRECISIONS",
-    "Prediction",
-    "SentimentModel",
-    "default_precision",
-    "load_model",
-]
+__all__ = ["PRECISIONS", "Prediction", "SentimentModel", "default_precision", "load_model"]

@@ -11,11 +11,5 @@ Public: :func:`make_article`, :func:`read_sources`, :class:`SourceReader`, :clas
 from analyzer.sources.inputs import make_article
 from analyzer.sources.readers import SourceError, SourceReader, parse_fields, parse_iso, read_sources
 
-__all__ = [
-    "SourceError",
-    "SourceReader",
-    "make_article",
-    "parse_fields",
-    "parse_iso",
-    "read_sources",
-]
+__all__ = ["SourceError", "SourceReader", "make_article", "parse_fields", "parse_iso",
+    "read_sources"]

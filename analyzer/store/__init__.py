@@ -11,13 +11,5 @@ Public: :func:`open_db`, :func:`save`, :func:`save_many`, :func:`write_transacti
 
 from analyzer.store.db import has_article, load_article, migrate, open_db, record_error, save, save_many, write_transaction
 
-__all__ = [
-    "has_article",
-    "load_article",
-    "migrate",
-    "open_db",
-    "record_error",
-    "save",
-    "save_many",
-    "write_transaction",
-]
+__all__ = ["has_article", "load_article", "migrate", "open_db", "record_error", "save", "save_many",
+    "write_transaction"]

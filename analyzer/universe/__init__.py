@@ -11,15 +11,5 @@ Public: :func:`load_universe`, :func:`import_csv`, :func:`home_dir`, :func:`case
 from analyzer.universe.listings import AMBIGUOUS, Listing, Universe, case_sensitive, clean_company_name, home_dir, import_csv, load_universe
 from analyzer.universe.sync import sync_krx, sync_sec
 
-__all__ = [
-    "AMBIGUOUS",
-    "Listing",
-    "Universe",
-    "case_sensitive",
-    "clean_company_name",
-    "home_dir",
-    "import_csv",
-    "load_universe",
-    "sync_krx",
-    "sync_sec",
-]
+__all__ = ["AMBIGUOUS", "Listing", "Universe", "case_sensitive", "clean_company_name", "home_dir",
+    "import_csv", "load_universe", "sync_krx", "sync_sec"]
