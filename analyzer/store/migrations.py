@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from analyzer.store import views
+from analyzer.store.views import FTS_SQL, INDEXES, ensure_novelty_columns, refresh_views
 
 
 # ---- articles and their facts ----------------------------------------------------
@@ -161,17 +161,17 @@ def m011_market_results(db) -> None:
 # ---- read side: views and full-text search ---------------------------------------
 
 def m020_views_and_fts(db: Any) -> None:
-    views.ensure_novelty_columns(db)
-    for sql in views.INDEXES:
+    ensure_novelty_columns(db)
+    for sql in INDEXES:
         db.execute(sql)
-    for sql in views.FTS_SQL:
+    for sql in FTS_SQL:
         db.execute(sql)
-    views.refresh_views(db)
+    refresh_views(db)
 
 
 def m021_views_rating_direction(db: Any) -> None:
     """analyst_views gains rating_direction (the column comes from m003)."""
-    views.refresh_views(db)
+    refresh_views(db)
 
 
 def m030_view_role(db: Any) -> None:
