@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -35,6 +35,8 @@ class Speaker:
     firm: str | None = None
     firm_ticker: str | None = None
     firm_span: tuple[int, int] | None = None  # token offsets of the firm mention
+    role: str | None = None  # analyst | executive | official | None (unknown)
+    research: bool = False  # the firm is a brokerage / bank / research house (or named so: "X analysts")
 
 
 def paragraph_break(text: str) -> re.Pattern:
@@ -112,9 +114,10 @@ def person_names(doc: Doc, orgs: list[Span]) -> list[Span]:
     prefixes = word_set("name_prefixes")
     not_names = word_set("not_name_words")
     stripped = []
-    for span in found:  # "Chair Jerome Powell" -> "Jerome Powell"
-        while len(span) > 1 and span[0].lower_ in prefixes:
-            span = span[1:]
+    for span in found:  # "Chair Jerome Powell" -> "Jerome Powell"; "Lyft Chief Executive David Risher" -> "David Risher"
+        cut = max((k for k, t in enumerate(span) if t.lower_ in prefixes or t.lower_ in titles), default=-1)
+        if 0 <= cut < len(span) - 1:
+            span = span[cut + 1:]
         if not any(t.lower_ in not_names for t in span):  # "Wall Street", "Stock Market Inc"
             stripped.append(span)
     surnames = {w for n in stripped if len(parts := split_name(n.text)) >= 2 for w in (parts[0], parts[-1])}
@@ -124,7 +127,17 @@ def person_names(doc: Doc, orgs: list[Span]) -> list[Span]:
             span = doc.char_span(m.start(), m.end())
             if span is not None and not any(i in org_tokens for i in range(span.start, span.end)):
                 stripped.append(span)
-    return sorted(filter_spans(stripped), key=lambda s: s.start)
+    spans = sorted(filter_spans(stripped), key=lambda s: s.start)
+    starts = {s.start for s in spans}
+    return [s for s in spans if not _employer(doc, s, starts, prefixes | titles)]
+
+
+def _employer(doc: Doc, span: Span, name_starts: set[int], titles: frozenset[str]) -> bool:
+    """"Acme Widgets CEO Tom Reed": a name right before a title and another name is the employer."""
+    k = span.end
+    while k < len(doc) and k - span.end < 4 and (doc[k].lower_ in titles or doc[k].is_space):
+        k += 1
+    return k > span.end and k in name_starts and any(t.lower_ in titles for t in doc[span.end:k])
 
 
 def _name_token(tok) -> bool:
@@ -203,7 +216,8 @@ class SpeakerFinder:
         return name.text if name.start in self.person_tokens else None
 
     def profile(self, name: Span, full: str, limit: int) -> Speaker:
-        """Title and firm from an appositive ("X, an analyst at Y") or a prefix ("Y analyst X")."""
+        """Title and firm from an appositive ("X, an analyst at Y"), a prefix ("Y analyst X"),
+        a possessive ("Bernstein's X") or a copula ("X is chief executive of Y")."""
         doc = self.doc
         title = firm = None
         sent = doc[name.start].sent
@@ -213,20 +227,29 @@ class SpeakerFinder:
             if t.text in QUOTE_CHARS or t.text in STOP_PUNCT or (k > name.end + 1 and is_reporting(t)):
                 after_end = k
                 break
-        if name.end < after_end and doc[name.end].text in {",", "(", "of", "at", "from", "with"}:
-            found = find_title(doc, name.end, after_end, near="start")
+        after = name.end
+        if after < after_end and doc[after].lower_ in {"is", "was", "'s", "’s"} and doc[after].pos_ == "AUX":
+            after += 1  # "Ackman is founder and chief executive of Pershing Square"
+        if after < after_end and (after > name.end or doc[after].text in {",", "(", "of", "at", "from", "with"}):
+            found = find_title(doc, after, after_end, near="start")
             if found:
                 title = found[0]
-            firm = next((o for o in self.orgs if o.start >= name.end and o.end <= after_end), None)
+            firm = next((o for o in self.orgs if o.start >= after and o.end <= after_end), None)
             if firm is None:
-                firm = self._proper_after(found[2] if found else name.end, after_end)
+                firm = self._proper_after(found[2] if found else after, after_end)
+            if firm is None and found and found[1] > after + 1 and doc[found[1] - 1].text in {",", "(", "a", "an"}:
+                firm = self.firm_before(found[1] - 1 if doc[found[1] - 1].text == "," else found[1],
+                                        after + 1)  # "Paul Gong, UBS head of research"
+            if firm is None and found and doc[after].text == ",":
+                firm = self.firm_before(found[1], after + 1)
         if title is None or firm is None:
-            before_start = max(sent.start, name.start - 8)
+            before_start = name.start  # back to the clause start, past a sentence split the parser put there
+            while before_start > max(0, name.start - 8) and not _clause_break(doc[before_start - 1]):
+                before_start -= 1
             found = find_title(doc, before_start, name.start, near="end")
-            if found and found[2] == name.start:
+            if found and all(t.is_space for t in doc[found[2]:name.start]):
                 title = title or found[0]
-                firm = firm or next((o for o in reversed(self.orgs)
-                                     if o.end <= found[1] and o.end >= found[1] - 1 and o.start >= before_start), None)
+                firm = firm or self.firm_before(found[1], before_start)
             elif firm is None:  # "Bernstein's Stacy Rasgon"
                 firm = next((o for o in self.orgs if o.end == name.start and o.text.endswith(("'s", "’s"))), None)
                 if firm is None and name.start >= 2 and doc[name.start - 1].lower_ in {"'s", "’s"}:
@@ -238,21 +261,109 @@ class SpeakerFinder:
                     firm = doc[j:name.start - 1] if j < name.start - 1 else None
         prefixes = word_set("name_prefixes")
         j = name.start
-        while j > sent.start and doc[j - 1].lower_ in prefixes:
+        while j > 0 and doc[j - 1].lower_ in prefixes and not _clause_break(doc[j - 1]):
             j -= 1
         if title is None and j < name.start:
             title = doc[j:name.start].text.lower()  # "Chief Executive Steve Jobs", "Chair Jerome Powell"
-        if firm is not None:
-            firm_name, ticker = org_name(firm)
-            speaker = Speaker(full, title, firm_name, ticker, (firm.start, firm.end))
-        else:
-            speaker = Speaker(full, title)
+            if firm is None:
+                lo = j
+                while lo > max(0, j - 6) and not _clause_break(doc[lo - 1]):
+                    lo -= 1
+                firm = self.firm_before(j, lo)  # "Lyft Chief Executive David Risher"
+        speaker = self.speaker(full, title, firm)
         known = self.profiles.get(full)
         if known and not (speaker.title or speaker.firm):
             return known
+        if known and known.firm and not speaker.firm:
+            return replace(speaker, firm=known.firm, firm_ticker=known.firm_ticker, research=known.research,
+                           role=speaker.role or known.role)
         if speaker.title or speaker.firm:
             self.profiles.setdefault(full, speaker)
         return speaker
+
+    def speaker(self, name: str | None, title: str | None, firm: Span | None, *, group: bool = False) -> Speaker:
+        """A Speaker with its role: analyst (an analyst title, or a research firm's person),
+        executive (speaks for the company that employs them), official (an executive title and
+        no firm), or None (unknown)."""
+        research = firm is not None and (self.is_research(firm, group) or (
+            firm.label_ not in {"COMPANY", "INDEX"} and _title_role(title, "analyst_titles")))
+        role = speaker_role(title, firm is not None, research)
+        if firm is None:
+            return Speaker(name, title, role=role)
+        firm_name, ticker = org_name(firm)
+        return Speaker(name, title, firm_name, ticker, (firm.start, firm.end), role=role, research=research)
+
+    def is_research(self, firm: Span, group: bool = False) -> bool:
+        """A brokerage, bank or research house: a FIRM of the universe (not a news outlet), or an
+        unknown name whose analysts speak ("MoffettNathanson analysts wrote")."""
+        listing = firm._.listing if firm.has_extension("listing") else None
+        if listing is not None:
+            return listing.kind == "firm" and not listing.is_press
+        if firm.label_ in {"COMPANY", "INDEX"}:
+            return False
+        return group
+
+    def firm_before(self, i: int, lo: int) -> Span | None:
+        """The organisation that ends right before token ``i`` (an analyst title): a linked org, or
+        the run of capitalised words there even when no list knows it ("Melius Research analyst",
+        "Barclays (LON:BARC) analyst", "Morningstar senior equity analyst", "Citi's analysts")."""
+        doc = self.doc
+        mods = word_set("firm_modifiers")
+        j = i
+        while j > lo and ((doc[j - 1].lower_ in mods and doc[j - 1].is_lower) or _blank(doc[j - 1])):
+            j -= 1
+        if j > lo and doc[j - 1].text == ")":  # "Barclays (LON:BARC) analyst"
+            k = j - 1
+            while k > lo and doc[k].text != "(" and j - k < 8:
+                k -= 1
+            if doc[k].text == "(":
+                j = k
+        if j > lo and doc[j - 1].lower_ in {"'s", "’s"}:
+            j -= 1
+        orgs = [o for o in self.orgs if o.start >= lo and o.start < j and all(_blank(t) for t in doc[o.end:j])]
+        if orgs:  # "TD Cowen": the linker may hold only part of the run; take the whole run then
+            org = max(orgs, key=lambda o: o.end)
+            k = org.start
+            while k > lo and (doc[k - 1].is_upper or doc[k - 1].is_title) and doc[k - 1].is_alpha \
+                    and not doc[k - 1].is_stop:
+                k -= 1
+            return org if k == org.start else doc[k:org.end]
+        k = j
+        while k > lo and j - k < 8 and (_firm_token(doc[k - 1]) or _blank(doc[k - 1])):
+            k -= 1
+        while k < j and (_blank(doc[k]) or doc[k].is_stop or doc[k].lower_ in word_set("name_prefixes")) and not doc[k].is_upper:
+            k += 1  # "But Raymond James analyst", "The Citi analyst"
+        if k >= j:
+            return None
+        span = doc[k:j]
+        if not all(o.start >= k and o.end <= j or o.end <= k or o.start >= j for o in self.orgs):
+            return None  # the run cuts through a longer organisation
+        if span.text.lower() in word_set("not_firms") or all(t.lower_ in word_set("not_firms") for t in span):
+            return None
+        if any(e.label_ in {"GPE", "NORP", "LOC", "DATE", "TIME", "CARDINAL", "PERCENT", "MONEY"}
+               and e.start < j and e.end > k for e in doc.ents):
+            return None
+        if any(n.start < j and n.end > k for n in self.names):
+            return None  # a person's name, not a firm
+        return span
+
+    def group(self, start: int, end: int) -> Speaker | None:
+        """Unnamed analysts of a firm: "analysts at Jefferies said", "MoffettNathanson analysts
+        wrote", "Those at ICICI Securities said", "Nomura analyst(s) say"."""
+        doc = self.doc
+        groups = word_set("group_words")
+        for k in range(start, end):
+            t = doc[k]
+            if t.lower_ not in groups or t.pos_ not in {"NOUN", "PROPN", "PRON"}:
+                continue
+            firm = None
+            if k + 1 < end and doc[k + 1].lower_ in {"at", "with", "from", "of"}:
+                firm = next((o for o in self.orgs if o.start == k + 2), None) or self._proper_after(k + 1, end)
+            if firm is None and t.lower_ != "those":
+                firm = self.firm_before(k, start)
+            if firm is not None:
+                return self.speaker(None, "analysts" if t.lower_ == "those" else t.lower_, firm, group=True)
+        return None
 
     def _proper_after(self, i: int, end: int) -> Span | None:
         """The capitalised name after 'at' / 'of' / 'with' ("an analyst at Bernstein") when NER missed it."""
@@ -272,8 +383,44 @@ class SpeakerFinder:
         if not cands:
             return None
         org = min(cands, key=lambda o: min(abs(o.start - verb_i), abs(o.end - verb_i)))
+        research = self.is_research(org)
+        role = "analyst" if research else "executive" if org.label_ == "COMPANY" else None
         name, ticker = org_name(org)
-        return Speaker(None, None, name, ticker, (org.start, org.end))
+        return Speaker(None, None, name, ticker, (org.start, org.end), role=role, research=research)
+
+
+def _blank(tok) -> bool:
+    """A space token within a line (non-breaking spaces in web copy)."""
+    return tok.is_space and "\n" not in tok.text
+
+
+def _clause_break(tok) -> bool:
+    return tok.text in STOP_PUNCT or tok.text in QUOTE_CHARS or (tok.is_space and "\n" in tok.text) or tok.text == ":"
+
+
+def _firm_token(tok) -> bool:
+    """A word of a firm's name: capitalised or upper-case, or '&', '.' inside ("B. Riley", "AT&T")."""
+    return (tok.is_title or tok.is_upper or tok.text in {"&", "."} or (tok.text[:1].isupper() and tok.is_alpha)) \
+        and tok.text not in QUOTE_CHARS and tok.text not in STOP_PUNCT | {",", ":", "("} and not tok.like_num
+
+
+def _title_role(title: str | None, key: str) -> bool:
+    """The title is one of ``key``'s (matched on its last words: "senior equity analyst" is an analyst)."""
+    if not title:
+        return False
+    words = title.lower().split()
+    if key == "analyst_titles" and {"research", "strategy", "analyst", "analysts", "economist"} & set(words):
+        return True  # "UBS head of China autos research"
+    return any(tuple(words[-len(t.split()):]) == tuple(t.split()) for t in word_set(key))
+
+
+def speaker_role(title: str | None, has_firm: bool, research: bool) -> str | None:
+    """analyst | executive | official | None, from the title and the kind of firm."""
+    if research or _title_role(title, "analyst_titles"):
+        return "analyst"
+    if _title_role(title, "executive_titles"):
+        return "executive" if has_firm else "official"
+    return None
 
 
 def is_reporting(tok) -> bool:

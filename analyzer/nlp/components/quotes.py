@@ -36,7 +36,7 @@ from analyzer.nlp.components.attribution import (
     QUOTE_CHARS, STOP_PUNCT, Speaker, SpeakerFinder, crosses_paragraph, is_reporting, org_name, paragraph_bounds,
     paragraph_break,
 )
-from analyzer.nlp.components.ratings import RatingChange, parse_rating_change, vocabulary
+from analyzer.nlp.components.ratings import RatingChange, combine, parse_rating_change, vocabulary
 
 TARGET_LABELS = {"COMPANY", "INDEX"}
 MIN_UNATTRIBUTED_WORDS = 4  # shorter unattributed quotes are scare quotes ("value-up"), not views
@@ -108,9 +108,10 @@ class QuoteExtractor:
         self.cues = set(vocab["continuation_cues"])
         self.pronouns = set(vocab["pronouns"])
         self.quote_only = set(vocab["quote_only_verbs"])
+        self.anaphors = [a for a in vocab["anaphors"] if a not in self.pronouns]  # "the analyst", "they"
 
     def __call__(self, doc: Doc) -> Doc:
-        drafts = self.drafts(doc)
+        drafts = [d for d in self.drafts(doc) if _is_view(d)]
         views, parts = [], []
         for d in drafts:
             views.append(self._to_view(doc, d))
@@ -144,11 +145,10 @@ class QuoteExtractor:
                  or self._action(doc, finder, sent, drafts))
             if d is not None:
                 drafts.append(d)
-        merged = _merge(drafts, sent_starts)
-        for d in merged:
+        for d in drafts:
             if not d.rating.found:
                 d.rating = parse_rating_change(finder.text[d.start:d.end])
-        return merged
+        return _merge(drafts, sent_starts)
 
     def _quote(self, doc: Doc, finder: SpeakerFinder, q: tuple[int, int, bool], prev_end: int,
                drafts: list[_Draft]) -> _Draft | None:
@@ -218,7 +218,18 @@ class QuoteExtractor:
         pron = [t for t in doc[start:end] if t.lower_ in self.pronouns and t.dep_ in {"nsubj", "nsubjpass", "pobj"}]
         if pron:
             return _last_speaker(drafts)
-        return finder.firm_subject(start, end, verb_i)
+        if self._anaphor(doc, start, end):  # "the analyst said", "the brokerage noted"
+            return _last_speaker(drafts, research=True)
+        return finder.group(start, end) or finder.firm_subject(start, end, verb_i)
+
+    def _anaphor(self, doc: Doc, start: int, end: int) -> bool:
+        """The subject in tokens [start, end) is "the analyst", "the brokerage", "they" ..."""
+        words = [t.lower_ for t in doc[start:end] if not t.is_punct]
+        for a in self.anaphors:
+            n = len(a.split())
+            if any(" ".join(words[k:k + n]) == a for k in range(len(words) - n + 1)):
+                return True
+        return False
 
     def _indirect(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
         """"X said the rebound may be short-lived": reporting verb + subject + clausal complement."""
@@ -313,6 +324,8 @@ class QuoteExtractor:
             previous_price_target=rc.previous_price_target, currency=rc.currency, sentence=sentence,
             firm_ticker=sp.firm_ticker, target_tickers=tuple(tickers), stance_source="interim_lexicon",
             rating_direction=rc.action if rc.rating else None,
+            target_direction=rc.target_direction or None,
+            role="executive" if sp.role == "executive" else "analyst",
         )
         label, score = interim_lexicon_stance(view)
         return replace(view, stance=label, score=score)
@@ -343,30 +356,97 @@ def _sentence_index(doc: Doc, char: int) -> int:
     return max(0, bisect.bisect_right(starts, char) - 1)
 
 
-def _last_speaker(drafts: list[_Draft]) -> Speaker | None:
-    for d in reversed(drafts):
-        if d.speaker and d.speaker.name:
+def _last_speaker(drafts: list[_Draft], research: bool = False) -> Speaker | None:
+    """The last named speaker; with ``research``, the last analyst or research firm."""
+    for d in reversed(drafts[-4:] if research else drafts):
+        if d.speaker and (d.speaker.name if not research else d.speaker.role == "analyst" or (
+                d.speaker.name and d.speaker.role is None)):
             return d.speaker
     return None
 
 
+def _letters(name: str | None) -> str:
+    return re.sub(r"[^a-z]", "", (name or "").lower())
+
+
+def same_firm(a: str | None, b: str | None) -> bool:
+    """"Melius" and "Melius Research", "Citi" and "Citigroup": one name's letters contain the other's."""
+    x, y = _letters(a), _letters(b)
+    return bool(x and y) and (x in y or y in x)
+
+
+def _is_view(d: _Draft) -> bool:
+    """An analyst's, strategist's or research firm's view, or an executive's on a listed company.
+    Officials, unknown organisations speaking for themselves, and statements with neither a
+    person nor a firm are not views."""
+    sp = d.speaker
+    if sp is None or (sp.name is None and sp.firm is None) or sp.role == "official":
+        return False
+    if sp.role == "executive":
+        return sp.firm_ticker is not None
+    if sp.name is None:
+        return sp.role == "analyst" or d.kind == "action"
+    return True
+
+
+def _absorb(into: _Draft, d: _Draft) -> None:
+    into.parts = sorted(into.parts + d.parts)
+    into.start, into.end = min(into.start, d.start), max(into.end, d.end)
+    into.rating = combine(into.rating, d.rating)
+    sp, other = into.speaker, d.speaker
+    if sp is not None and other is not None:
+        if not sp.firm and other.firm:
+            sp = replace(sp, firm=other.firm, firm_ticker=other.firm_ticker, firm_span=other.firm_span,
+                         research=sp.research or other.research)
+        if not sp.title and other.title and other.name:
+            sp = replace(sp, title=other.title)
+        if sp.role != "analyst" and other.role == "analyst":
+            sp = replace(sp, role="analyst")
+        into.speaker = sp
+    elif sp is None:
+        into.speaker = other
+
+
 def _merge(drafts: list[_Draft], sent_starts: list[int]) -> list[_Draft]:
-    """Consecutive statements of the same named speaker (at most one sentence apart) are one view."""
+    """One view per analyst (or per firm when no analyst is named) in an article.
+
+    - statements of one named analyst are one view, wherever they are;
+    - a firm's statement or rating action joins the nearest earlier view of an analyst of that
+      firm ("Melius Research analyst X said ... Melius maintained a price target of $16");
+    - a rating action with no subject of its own ("It kept its neutral rating") joins the
+      analyst or firm view of the sentence before;
+    - a firm-only view is folded into a later view by a named analyst of that firm.
+    """
+    def sent(char: int) -> int:
+        return bisect.bisect_right(sent_starts, char) - 1
+
     out: list[_Draft] = []
     for d in drafts:
-        prev = out[-1] if out else None
-        if prev and d.analyst and prev.analyst == d.analyst:
-            gap = bisect.bisect_right(sent_starts, d.start) - bisect.bisect_right(sent_starts, max(prev.end - 1, 0))
-            if gap <= 1:
-                prev.parts.extend(d.parts)
-                prev.start, prev.end = min(prev.start, d.start), max(prev.end, d.end)
-                if not prev.rating.found:
-                    prev.rating = d.rating
-                if prev.speaker and not (prev.speaker.title or prev.speaker.firm):
-                    prev.speaker = d.speaker
+        target = None
+        if d.analyst:
+            target = next((o for o in out if o.analyst == d.analyst), None)
+        elif d.speaker is not None and d.speaker.firm:
+            target = next((o for o in reversed(out) if o.speaker and same_firm(o.speaker.firm, d.speaker.firm)
+                           and (o.analyst or o.speaker.role == "analyst")), None)
+        elif d.kind == "action" and out:
+            prev = out[-1]
+            if prev.speaker and prev.speaker.role not in {"executive", "official"} \
+                    and sent(d.start) - sent(max(prev.end - 1, 0)) <= 1:
+                target = prev
+        if target is not None:
+            _absorb(target, d)
+        else:
+            out.append(d)
+    final: list[_Draft] = []
+    for d in out:
+        if d.analyst is None and d.speaker is not None and d.speaker.firm:
+            later = next((o for o in out if o.analyst and o.speaker and same_firm(o.speaker.firm, d.speaker.firm)
+                          and o.start > d.start), None)
+            if later is not None:
+                _absorb(later, d)
                 continue
-        out.append(d)
-    return out
+        final.append(d)
+    return final
 
 
 def add_sector_targets(doc: Doc) -> None:
@@ -394,25 +474,36 @@ class _Model(Protocol):
     def predict(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> list[Any]: ...
 
 
-def action_direction(view: View) -> int:
-    """+1 / -1 / 0 from the stated rating and target move: what the analyst did, not said."""
-    value = 0.0
-    if view.rating_direction:  # "cut to hold": the downgrade, not the neutral word, is the signal
-        value += view.rating_direction
-    elif view.rating:
-        value += vocabulary()["ratings"].get(view.rating.lower(), 0)
-    if view.price_target is not None and view.previous_price_target is not None:
+def action_direction(view: View) -> int | None:
+    """What the analyst did, when it says: +1 / 0 / -1, or None when no rating or target moved.
+
+    A rating decides first: an upgrade is positive and a downgrade negative whatever the
+    rating ("cut to hold"), else the rating itself (Buy +1, Neutral 0, Sell -1: "kept its
+    neutral rating" is neutral even with a lower target). Without a rating, a raised target is
+    positive and a cut one negative.
+    """
+    if view.rating_direction:
+        return view.rating_direction
+    if view.rating:
+        return vocabulary()["ratings"].get(view.rating.lower(), 0)
+    direction = view.target_direction or 0
+    if not direction and view.price_target is not None and view.previous_price_target is not None:
         diff = view.price_target - view.previous_price_target
-        value += 0.6 * ((diff > 0) - (diff < 0))
-    return (value > 0) - (value < 0)
+        direction = (diff > 0) - (diff < 0)
+    return direction or None
 
 
 def _label(score: float) -> str:
     return "positive" if score > STANCE_THRESHOLD else "negative" if score < -STANCE_THRESHOLD else "neutral"
 
 
-def _adjust(score: float, view: View) -> float:
-    return max(-1.0, min(1.0, score + 0.5 * action_direction(view)))
+def _stance(score: float, view: View) -> tuple[str, float]:
+    """(label, score): the action's direction when there is one, else the text's score."""
+    direction = action_direction(view)
+    if direction is None:
+        return _label(score), round(score, 3)
+    blended = round(max(-1.0, min(1.0, 0.6 * direction + 0.4 * score)), 3)
+    return ("positive", "neutral", "negative")[1 - direction], blended
 
 
 def lexicon_score(text: str) -> float:
@@ -432,25 +523,21 @@ def lexicon_score(text: str) -> float:
 
 
 def interim_lexicon_stance(view: View) -> tuple[str, float]:
-    """INTERIM rule until the sentiment model scores views (:func:`score_views` replaces it).
-
-    :func:`lexicon_score` of the quote, then the rating / target direction adds +-0.5.
-    """
-    score = round(_adjust(lexicon_score(view.quote), view), 3)
-    return _label(score), score
+    """INTERIM rule until the sentiment model scores views (:func:`score_views` replaces it):
+    :func:`lexicon_score` of the quote, unless a rating or target move decides (:func:`action_direction`)."""
+    return _stance(lexicon_score(view.quote), view)
 
 
 def score_views(views: list[View], model: _Model) -> list[View]:
-    """Stance from the sentiment model on each quote, adjusted by rating / target direction."""
+    """Stance from the sentiment model on each quote, unless a rating or target move decides."""
     if not views:
         return []
     preds = model.predict([v.quote for v in views])
     out = []
     for view, pred in zip(views, preds):
-        if action_direction(view):
-            score = round(_adjust(float(pred.score), view), 3)
-            label = _label(score)
+        if action_direction(view) is None:
+            label, score = pred.label, round(float(pred.score), 3)
         else:
-            score, label = round(float(pred.score), 3), pred.label
+            label, score = _stance(float(pred.score), view)
         out.append(replace(view, stance=label, score=score, stance_source="model"))
     return out

@@ -71,13 +71,25 @@ class RatingChange:
 
     @property
     def found(self) -> bool:
-        return self.rating is not None or self.price_target is not None
+        return self.rating is not None or self.price_target is not None or self.target_direction != 0
 
     @property
     def direction(self) -> int:
         """Net signal of the change, in {-1, 0, 1}: target direction first, then rating."""
         value = self.target_direction * 0.6 + self.rating_direction * 1.0
         return (value > 0) - (value < 0)
+
+
+def combine(a: RatingChange, b: RatingChange) -> RatingChange:
+    """What two sentences of one view say together: the first stated rating and the first target."""
+    if not b.found:
+        return a
+    if not a.found:
+        return b
+    r = a if a.rating else b
+    t = a if a.price_target is not None or a.target_direction else b
+    return RatingChange(r.rating, r.rating_direction, t.price_target, t.previous_price_target,
+                        t.currency or r.currency, t.target_direction, r.action, a.start, a.end)
 
 
 def _alt(words) -> str:
@@ -94,14 +106,21 @@ def _regexes() -> dict[str, re.Pattern]:
         rf"(?:(?:{_alt(symbols)})\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:{_alt(words)})\b)?"
         rf"|\d[\d,]*(?:\.\d+)?\s?(?:{_alt(words)})\b)"
     )
-    target = r"(?:12-month\s+|one-year\s+)?(?:target\s+price|price\s+target|target|fair\s+value)"
+    target = r"(?:12-month\s+|one-year\s+)?(?:target\s+price|price\s+target|target|fair\s+value(?:\s+estimate)?)"
+    q = "[\"“”'‘’]"
     return {
         "rating_to": re.compile(
             rf"\b(?P<verb>{_alt(v['rating_verbs'])})\b[^.;\"“”]{{0,70}}?\b(?:to|at|with)\s+(?:an?\s+|the\s+)?"
-            rf"[\"“']?(?P<rating>{ratings})\b(?!\s*(?:price|target))", re.I),
+            rf"{q}?(?P<rating>{ratings})\b(?!\s*(?:price|target))", re.I),
         "rating_noun": re.compile(
-            rf"\b(?:an?|its|his|her|their|the)\s+[\"“']?(?P<rating>{ratings})[\"”']?\s+(?:rating|recommendation|call)\b",
+            rf"\b(?:an?|its|his|her|their|the|our)\s+{q}?(?P<rating>{ratings}){q}?\s+(?:rating|recommendation|call)\b",
             re.I),
+        "rating_kept": re.compile(  # "we reiterate Outperform", "maintain Overweight", "reiterated Buy on X"
+            rf"\b(?P<verb>reiterat\w*|maintain\w*|reaffirm\w*|retain\w*|keep|keeps|kept|rate|rates|rated)\s+"
+            rf"(?:(?:its|their|his|her|our|the|a|an)\s+)?{q}?(?P<rating>{ratings}){q}?(?!\w)(?!\s*(?:price|target))",
+            re.I),
+        "target_move": re.compile(  # "raised our target", "cut its price target on the stock"
+            rf"\b(?P<verb>{_alt(v['target_verbs'])})\s+(?:(?:his|her|its|their|the|a|our)\s+)?{target}\b", re.I),
         "target": re.compile(
             rf"\b(?P<verb>{_alt(v['target_verbs'])})\s+(?:(?:his|her|its|their|the|a|our)\s+)?{target}\b"
             rf"(?:\s+(?:for|on)\s+[^.;\d$€£¥₩]{{1,60}}?)?"
@@ -124,6 +143,17 @@ def parse_amount(text: str) -> tuple[float | None, str | None]:
     return value, currency
 
 
+def _kept(rx: re.Pattern, text: str) -> re.Match | None:
+    """"reiterate Outperform": a rating word right after the verb is a rating when written as one
+    (capitalised or quoted), so "maintained a positive outlook" / "rate hold" are not."""
+    for m in rx.finditer(text):
+        word = m.group("rating")
+        quoted = m.start("rating") > 0 and text[m.start("rating") - 1] in "\"“'‘"
+        if word[:1].isupper() or quoted:
+            return m
+    return None
+
+
 def parse_rating_change(text: str) -> RatingChange:
     """All rating / price-target facts stated in ``text`` (one sentence)."""
     rx = _regexes()
@@ -131,11 +161,11 @@ def parse_rating_change(text: str) -> RatingChange:
     rating = None
     rating_dir = verb_dir = 0
     start, end = len(text), 0
-    m = rx["rating_to"].search(text) or rx["rating_noun"].search(text)
+    m = rx["rating_to"].search(text) or rx["rating_noun"].search(text) or _kept(rx["rating_kept"], text)
     if m:
         rating = m.group("rating").lower()
         verb = (m.groupdict().get("verb") or "").lower()
-        verb_dir = v["rating_verbs"].get(verb, 0)
+        verb_dir = v["rating_verbs"].get(verb, 0) if m.re is not rx["rating_kept"] else 0
         rating_dir = verb_dir or v["ratings"][rating]
         start, end = m.start(), m.end()
     pt = prev = None
@@ -157,6 +187,12 @@ def parse_rating_change(text: str) -> RatingChange:
             start, end = min(start, t.start()), max(end, t.end())
     if pt is not None and prev is not None and not target_dir:
         target_dir = (pt > prev) - (pt < prev)
-    if not (rating or pt is not None):
+    if pt is None:
+        moved = rx["target_move"].search(text)
+        if moved:
+            target_dir = v["target_verbs"].get(moved.group("verb").lower(), 0)
+            if target_dir:
+                start, end = min(start, moved.start()), max(end, moved.end())
+    if not (rating or pt is not None or target_dir):
         return RatingChange()
     return RatingChange(rating, rating_dir, pt, prev, currency, target_dir, verb_dir, start, end)
