@@ -16,9 +16,10 @@ from typing import Any
 
 from analyzer.errors import BadInput, DatabaseError, MissingExtra
 from analyzer.query.queries import Result, connect_readonly, run_query
+from analyzer.resources import data_path
 
 EXPORT_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl")
-METADATA = Path(__file__).resolve().parents[1] / "data" / "datasette_metadata.json"
+METADATA = data_path("datasette_metadata.json")
 
 
 def _select(path: str | Path, table: str | None, query: str | None) -> Result:

@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from analyzer.errors import BadSetting, ModelMissing
+from analyzer.resources import models_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     import torch
 
 LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODELS_DIR = models_dir()
 WEIGHTS_FILE = "sentiment.safetensors"
 CONFIG_FILE = "sentiment.json"
 CHECKSUM_FILE = "SHA256SUMS"

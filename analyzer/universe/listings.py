@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Iterable
 
 from analyzer.errors import UniverseError
+from analyzer.resources import data_dir
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = data_dir()
 BUILTIN_FILES = ("listings_us_eu.csv", "listings_kr.csv", "indices.csv", "firms.csv")
 COLUMNS = ("name", "ticker", "exchange", "symbol", "country", "currency", "sector", "aliases", "kind")
 KINDS = ("company", "index", "firm")

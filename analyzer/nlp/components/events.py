@@ -44,11 +44,12 @@ from spacy.util import filter_spans
 
 from analyzer.errors import PatternError
 from analyzer.records import Event
+from analyzer.resources import data_path
 
 from analyzer.nlp.components.attribution import org_name, paragraph_bounds
 from analyzer.nlp.components.patterns import iter_jsonl
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "events.jsonl"
+DATA_FILE = data_path("events.jsonl")
 SPAN_KEY = "newsig_events"
 EVENT_TYPES = (
     "short_selling_resumed", "short_selling_ban", "earnings", "guidance", "rating_change", "price_target_change",

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzer.errors import PatternError
+from analyzer.resources import data_path
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "quotes.json"
+DATA_FILE: Path = data_path("quotes.json")
 REQUIRED_KEYS = ("reporting_verbs", "titles", "ratings", "rating_verbs", "target_verbs", "currencies",
                  "interim_positive", "interim_negative", "favour_cues", "disfavour_cues")
 

@@ -18,17 +18,17 @@ the entity's sentiment.
 from __future__ import annotations
 
 import json
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.components.tickers import SPAN_KEY, org_key
+from analyzer.resources import data_path
 
 REF_KEY = "newsig_refs"
 LOOKBACK = 2  # sentences
 ROLES = {"nsubj", "nsubjpass", "poss"}
-WORDS = json.loads(resources.files("analyzer.data").joinpath("reference_words.json").read_text())
+WORDS = json.loads(data_path("reference_words.json").read_text(encoding="utf-8"))
 PRONOUNS = frozenset(WORDS["pronouns"])
 NOUNS = frozenset(WORDS["nouns"])
 STOCK_NOUNS = frozenset({"stock", "shares", "share"})

@@ -29,13 +29,14 @@ from spacy.util import filter_spans
 
 from analyzer.errors import PatternError
 from analyzer.records import Sector
+from analyzer.resources import data_path
 
 from analyzer.nlp.components.attribution import crosses_paragraph
 from analyzer.nlp.components.quotes import add_sector_targets, lexicon_score
 from analyzer.nlp.components.patterns import iter_jsonl
 from analyzer.nlp.components.ratings import vocabulary
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "sectors.jsonl"
+DATA_FILE = data_path("sectors.jsonl")
 SPAN_KEY = "newsig_sectors"
 GICS_SECTORS = {"Energy", "Materials", "Industrials", "Consumer Discretionary", "Consumer Staples", "Health Care",
                 "Financials", "Information Technology", "Communication Services", "Utilities", "Real Estate"}
