@@ -65,7 +65,7 @@ def main() -> None:
         rows.append((f"pipeline build in a fresh process (spaCy import included), {label} the universe linker",
                      f"{cold_build(universe):.2f} s"))
 
-    from analyzer.nlp.pipeline import analyze_articles, build_nlp, prepare
+    from analyzer.nlp import analyze_articles, build_nlp, prepare
 
     if (SHARED / "news").exists():
         articles = [prepare(a) for a in reuters(args.articles)]

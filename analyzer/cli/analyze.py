@@ -34,7 +34,7 @@ def analyze(
     import json
 
     from analyzer.nlp.pipeline import analyze as run_analysis
-    from analyzer.sources.inputs import make_article
+    from analyzer.sources import make_article
 
     if fmt not in ("table", "json"):
         raise typer.BadParameter("use table or json", param_hint="--format")
@@ -48,7 +48,7 @@ def analyze(
     article = make_article(text, file=file, stdin=stdin, published=date, title=title, source=source, url=url)
     result = run_analysis(article, sentiment=sentiment)
     if db is not None:
-        from analyzer.store.db import open_db, save
+        from analyzer.store import open_db, save
 
         save(open_db(db), result)
     data = result.to_dict()

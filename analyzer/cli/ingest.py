@@ -29,9 +29,9 @@ def ingest_cmd(
 
     Example: newsig ingest archive/ news.jsonl.gz --db news.db
     """
-    from analyzer.ingest.driver import run_cli
-    from analyzer.sources.readers import parse_fields
-    from analyzer.store.db import open_db
+    from analyzer.ingest import run_cli
+    from analyzer.sources import parse_fields
+    from analyzer.store import open_db
 
     stats = run_cli(open_db(db), paths, fields=parse_fields(field or []), batch_size=batch_size,
                     workers=workers, sentiment=not no_sentiment)

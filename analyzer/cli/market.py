@@ -46,7 +46,7 @@ def market_import(
     Example: newsig market import ../shared/data/market/krx_daily_prices.csv --db news.db
     """
     from analyzer.market import import_prices, parse_column_map
-    from analyzer.store.db import open_db
+    from analyzer.store import open_db
 
     store = open_db(db)
     mapping = parse_column_map(column)
@@ -73,9 +73,9 @@ def market_fetch(
 
     Example: newsig market fetch AAPL ^GSPC --start 2018-01-01 --end 2018-03-31 --db news.db
     """
-    from analyzer.market.fetch import fetch_prices
-    from analyzer.market.prices import store_prices
-    from analyzer.store.db import open_db
+    from analyzer.market import fetch_prices
+    from analyzer.market import store_prices
+    from analyzer.store import open_db
 
     frame, empty = fetch_prices(symbols, start=start, end=end, source=source)
     store = open_db(db)
@@ -102,7 +102,7 @@ def market_study(
     import json as _json
 
     from analyzer.market import parse_windows, study, write_chart
-    from analyzer.store.db import open_db
+    from analyzer.store import open_db
 
     result = study(open_db(db, create=False), windows=parse_windows(windows), group_by=group_by.value,
                    min_history=min_history)
@@ -154,7 +154,7 @@ def market_check(
     import json as _json
 
     from analyzer.market import check_moves
-    from analyzer.store.db import open_db
+    from analyzer.store import open_db
 
     checks = check_moves(open_db(db, create=False), change_tolerance=tolerance, price_tolerance=price_tolerance)
     rows = [c.to_dict() for c in checks]

@@ -26,7 +26,7 @@ UntilOption = Annotated[Optional[str], typer.Option("--until", help="Last date, 
 
 
 def _print_result(result, fmt: OutFormat) -> None:
-    from analyzer.query.queries import render
+    from analyzer.query import render
 
     typer.echo(render(result, fmt.value))
 
@@ -42,7 +42,7 @@ def query_cmd(
 
     Example: newsig query "SELECT ticker, count(*) FROM entities GROUP BY ticker" --db news.db
     """
-    from analyzer.query.queries import run_query
+    from analyzer.query import run_query
 
     _print_result(run_query(db, sql), fmt)
 
@@ -61,7 +61,7 @@ def signals_cmd(
 
     Example: newsig signals --ticker 086520 --since 2025-03-01 --db news.db --format json
     """
-    from analyzer.query.queries import signals
+    from analyzer.query import signals
 
     _print_result(signals(db, ticker, since=since, until=until, min_relevance=min_relevance), fmt)
 
@@ -82,7 +82,7 @@ def views_cmd(
 
     Example: newsig views --ticker 006400 --stance negative --since 2025-01-01 --db news.db
     """
-    from analyzer.query.queries import analyst_views
+    from analyzer.query import analyst_views
 
     _print_result(analyst_views(db, firm=firm, analyst=analyst, ticker=ticker, stance=stance,
                                 since=since, until=until), fmt)
@@ -103,7 +103,7 @@ def articles_cmd(
 
     Example: newsig articles --search "short selling" --ticker 086520 --db news.db
     """
-    from analyzer.query.queries import articles
+    from analyzer.query import articles
 
     _print_result(articles(db, ticker=ticker, search=search, since=since, until=until, limit=limit), fmt)
 
@@ -120,7 +120,7 @@ def export_cmd(
 
     Example: newsig export --db news.db --table daily_signals --to signals.parquet
     """
-    from analyzer.query.explore import export
+    from analyzer.query import export
 
     n = export(db, to, table=table, query=query)
     typer.echo(f"Wrote {n} rows to {to}", err=True)
@@ -141,7 +141,7 @@ def browse_cmd(
     import subprocess
     import tempfile
 
-    from analyzer.query.explore import datasette_args, write_metadata
+    from analyzer.query import datasette_args, write_metadata
 
     with tempfile.TemporaryDirectory() as tmp:
         meta = write_metadata(db, Path(tmp) / "metadata.json")

@@ -69,7 +69,7 @@ def sentiment_cmd(
         items = _sentiment_items(text, file, entity)
     if not items:
         raise typer.BadParameter("give a sentence, or --file with one sentence per line")
-    from analyzer.sentiment.model import load_model
+    from analyzer.sentiment import load_model
 
     preds = load_model(model, _precision(precision)).predict([t for t, _ in items], [e for _, e in items], batch_size=batch_size)
     if fmt == "jsonl":
@@ -85,7 +85,7 @@ def sentiment_cmd(
 
 def _precision(value: str | None) -> str | None:
     """Check a --precision value (None: the environment's default)."""
-    from analyzer.sentiment.model import PRECISIONS
+    from analyzer.sentiment import PRECISIONS
 
     if value is not None and value not in PRECISIONS:
         raise typer.BadParameter(f"use {' or '.join(PRECISIONS)}", param_hint="--precision")
@@ -147,7 +147,7 @@ def model_eval(
         raise typer.BadParameter(f"use one of {', '.join(SENTIMENT_DATASETS)}", param_hint="--dataset")
     if split not in ("dev", "test"):
         raise typer.BadParameter("use dev or test", param_hint="--split")
-    from analyzer.sentiment.model import load_model
+    from analyzer.sentiment import load_model
     from analyzer.sentiment.training import evaluate, load_csv, load_dataset
 
     if csv is not None:

@@ -22,7 +22,7 @@ def universe_show(
 
     Example: newsig universe show "ecopro bm"
     """
-    from analyzer.universe.listings import AMBIGUOUS, case_sensitive, load_universe
+    from analyzer.universe import AMBIGUOUS, case_sensitive, load_universe
 
     universe = load_universe()
     found = universe.lookup(query)
@@ -61,7 +61,7 @@ def universe_import(
 
     Example: newsig universe import my_watchlist.csv
     """
-    from analyzer.universe.listings import home_dir, import_csv
+    from analyzer.universe import home_dir, import_csv
 
     n = import_csv(file)
     typer.echo(f"Imported {n} listings into {home_dir() / 'universe.csv'}")
@@ -81,8 +81,8 @@ def universe_sync(
 
     Example: newsig universe sync sec
     """
-    from analyzer.universe.listings import home_dir
-    from analyzer.universe.sync import sync_krx, sync_sec
+    from analyzer.universe import home_dir
+    from analyzer.universe import sync_krx, sync_sec
 
     n = (sync_sec if source == SyncSource.sec else sync_krx)()
     typer.echo(f"Synced {n:,} {source.value.upper()} listings into {home_dir() / f'universe_{source.value}.csv'}")

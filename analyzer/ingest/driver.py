@@ -30,7 +30,7 @@ from analyzer.store import db as store
 from analyzer.errors import DatabaseError, ModelMissing, NewsigError, UniverseError
 from analyzer.store.novelty import link, unlinked
 from analyzer.records import Article, ArticleResult
-from analyzer.sources.readers import SourceError, SourceReader
+from analyzer.sources import SourceError, SourceReader
 
 
 FATAL = (ModelMissing, UniverseError, DatabaseError)  # the setup is broken: stop, don't blame the article
@@ -61,7 +61,7 @@ class IngestStats:
 
 def _default_analyze(articles: list[Article], *, sentiment: bool, batch_size: int,
                      n_process: int) -> Iterator[ArticleResult]:
-    from analyzer.nlp.pipeline import analyze_articles
+    from analyzer.nlp import analyze_articles
 
     return analyze_articles(articles, sentiment=sentiment, batch_size=batch_size, n_process=n_process)
 
@@ -117,7 +117,7 @@ class Ingest:
 
     def _timed_items(self) -> Iterator[Article | SourceError]:
         """Source items, checked by ``pipeline.prepare``; time spent counts as parse."""
-        from analyzer.nlp.pipeline import prepare
+        from analyzer.nlp import prepare
 
         assert self.reader is not None
         it = iter(self.reader)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from analyzer.market.prices import yahoo_symbol
-from analyzer.store.db import write_transaction
+from analyzer.store import write_transaction
 
 CHANGE_TOLERANCE = 0.05  # percentage points
 PRICE_TOLERANCE = 0.005  # relative

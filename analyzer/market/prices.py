@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analyzer.errors import BadPriceFile, BadPriceRow, MarketDataError
-from analyzer.store.db import write_transaction
+from analyzer.store import write_transaction
 
 if TYPE_CHECKING:
     import pandas as pd

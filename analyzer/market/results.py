@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analyzer.errors import MarketDataError
 from analyzer.market.study import StudyResult, run_study, window_name
-from analyzer.store.db import write_transaction
+from analyzer.store import write_transaction
 
 
 def save_study(db, result: StudyResult) -> None:

@@ -222,7 +222,7 @@ def _meta_entity(ticker: str) -> Entity:
     """An entity named only by the feed's metadata, linked through the universe when possible."""
     listing = None
     try:
-        from analyzer.universe.listings import load_universe
+        from analyzer.universe import load_universe
 
         listing = load_universe().by_ticker(ticker)
     except Exception:  # universe unavailable: keep the ticker as given

@@ -94,7 +94,7 @@ class SentimentScorer:
     @property
     def model(self) -> Any:
         if self._model is None:
-            from analyzer.sentiment.model import load_model
+            from analyzer.sentiment import load_model
 
             self._model = load_model(Path(self.model_path) if self.model_path else None)
         return self._model
