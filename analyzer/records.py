@@ -80,6 +80,9 @@ class Move:
     date: str | None
     sentence: int
     text: str = ""
+    session: str | None = None  # premarket | intraday | close | after_hours; None when nothing tells
+    period: str | None = None  # week | month | ytd | since:<YYYY-MM-DD> | multi_day; None: a one-day change
+    qualifier: str | None = None  # as_much_as (an intraday extreme) | nearly | more_than | less_than | about
 
 
 @dataclass(frozen=True)
