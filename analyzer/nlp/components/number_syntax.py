@@ -9,13 +9,13 @@ the component so that the component reads as the decisions it makes.
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.components.quantities import MULTIPLIERS, SUFFIX_CURRENCY, Quantity
-from analyzer.resources import data_path
 
-WORDS = json.loads(data_path("quantity_words.json").read_text(encoding="utf-8"))  # read once, for numbers too
+WORDS = json.loads(resources.files("analyzer.data").joinpath("quantity_words.json").read_text())  # read once, for numbers too
 METRIC_NOUNS = set(WORDS["metric_nouns"])
 
 
@@ -34,13 +34,28 @@ def is_currency_word(token: Token) -> bool:
         token.nbor(-1).like_num or token.nbor(-1).lower_ in MULTIPLIERS)
 
 
+RELATIVE_PRONOUNS = {"which", "that", "who", "whose"}
+
+
 def subject_of(verb: Token) -> Token | None:
-    """The verb's subject, following conjunctions and clauses that share it."""
+    """The verb's subject, following conjunctions and clauses that share it.
+
+    "forecast profit to decline 3%": the object of the verb above an infinitive is its subject;
+    "Seven West, which ended 6.1% higher": a relative pronoun stands for the noun it follows."""
     for _ in range(4):
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        subj.sort(key=lambda t: t.pos_ != "PROPN")  # "giants British American Tobacco ... slumped": the name
         if subj:
+            if subj[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl" and verb.head is not verb:
+                return verb.head
             return subj[0]
+        if verb.dep_ == "xcomp" and verb.head is not verb:
+            obj = [c for c in verb.head.children if c.dep_ in ("dobj",) and c.i < verb.i]
+            if obj:
+                return obj[0]
         if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acl", "relcl") and verb.head is not verb:
+            if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+                return verb.head  # "Nine, which ended 6.1% higher" / "shares trading 3% lower"
             verb = verb.head
         else:
             return None
@@ -53,10 +68,18 @@ def words_before(sent: Span, char: int, n: int) -> list[Token]:
     return list(reversed(toks))[:n]
 
 
+NOT_OWNER = set(WORDS["not_owner_words"])
+
+
 def _press(span: Span) -> bool:
-    """A news outlet ("(Reuters) -", "told Yonhap"): it reports figures, it does not own them."""
+    """A news outlet ("(Reuters) -", "told Yonhap"), or an exchange, agency or regulator named
+    without a listing ("the Tokyo Stock Exchange", "the FDA"): it reports or hosts figures, it does
+    not own them."""
     listing = span._.listing
-    return listing is not None and listing.is_press
+    if listing is not None:
+        return listing.is_press
+    words = span.text.lower().replace("'s", "").split()
+    return bool(words) and (words[-1] in NOT_OWNER or " ".join(words) in NOT_OWNER)
 
 
 class Orgs:
@@ -74,6 +97,29 @@ class Orgs:
 
     def covering(self, token: Token) -> Span | None:
         return next((s for s in self.spans if s.start <= token.i < s.end), None)
+
+    def named_by(self, head: Token) -> list[Span]:
+        """The organisations a noun phrase names: the head itself, its possessor, compounds,
+        appositions, "shares of X", and names joined to them by "and" ("Tencent and Xiaomi")."""
+        found: list[Span] = []
+        todo, seen = [head], set()
+        while todo:
+            tok = todo.pop()
+            if tok.i in seen:
+                continue
+            seen.add(tok.i)
+            span = self.covering(tok)
+            if span is not None:
+                if span not in found:
+                    found.append(span)
+                continue
+            for c in tok.children:
+                if c.dep_ in ("poss", "compound", "appos", "conj", "nmod", "npadvmod") or (
+                        c.dep_ == "prep" and c.lower_ in ("of", "in")):
+                    todo.append(c)
+                elif c.dep_ == "pobj" and tok.dep_ == "prep":
+                    todo.append(c)
+        return sorted(found, key=lambda s: s.start)
 
     def before(self, token_i: int, lo: int) -> Span | None:
         cands = [s for s in self.spans if lo <= s.start and s.end <= token_i]

@@ -44,7 +44,19 @@ LEVEL_CUES = set(WORDS["level_cues"])
 FILLER = set(WORDS["filler"])
 COMPANY_METRICS = set(WORDS["company_metrics"])
 
-STOCK_WORDS = {"shares", "share", "stock", "stocks", "it", "they", "adrs", "adr", "units"}
+STOCK_WORDS = set(WORDS["stock_words"])
+PRONOUNS = {"it", "they", "its", "their"}
+COMPANY_NOUNS = set(WORDS["company_nouns"])
+INDEX_NOUNS = set(WORDS["index_nouns"])
+CHANGE_NOUNS = set(WORDS["change_nouns"])
+PER_SHARE_NOUNS = set(WORDS["per_share_nouns"])
+MACRO = set(WORDS["macro_metric_words"])
+DEFINITE = {"the", "this", "its", "their", "that"}
+PRICE_VERBS = {"trade", "trades", "traded", "trading", "quoted", "changed", "change", "hovered", "hovering",
+               "sat", "sits", "stood", "stands", "were", "was", "is", "are", "hit", "hitting", "touched", "reached",
+               "end", "ended", "ending", "close", "closed", "closing", "finish", "finished", "opened", "open", "settled"}
+DIRECTION_AFTER = {"higher", "lower", "up", "down", "stronger", "weaker"}
+PER_SHARE_RE = re.compile(r"^\s*(?:a|per|each|/)\s+(?:(?:diluted|basic|ordinary|common)\s+)?share\b", re.IGNORECASE)
 METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to a name this close before it
 INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{SUFFIX_PATTERN})\b)")
 TARGET_RE = re.compile(r"\b(?:price\s+target|target\s+price|target)\b", re.IGNORECASE)
@@ -81,20 +93,56 @@ class NumberExtractor:
             qs = [q for q in quantities if sent.start <= q.span.start < sent.end]
             respectively = respectively_names(sent, sent_orgs, qs)
             metric_list = {} if respectively else respectively_metrics(sent, qs)
+            previous: tuple | None = None  # (quantity, kind, name, owners) of the number before, for ranges
             for q in qs:
                 if q.kind == "money" and TARGET_RE.search(doc.text[max(sent.start_char, q.start - 40):q.start]):
+                    previous = None
                     continue  # price targets belong to analyst views
-                kind, name, direction = self._classify(q, sent)
-                if id(q) in metric_list:  # "revenue and operating profit rose 20.7% and 140.4%, respectively"
-                    kind, name = "metric", metric_list[id(q)]
-                ent = respectively.get(id(q)) or self._entity(q, sent, orgs, recent_company, kind, name, recent_named)
-                ent_name, ticker, listing_cur = entity_key(ent)
+                if previous is not None and self._range_end(previous[0], q):
+                    _, kind, name, owners = previous  # "$7.70 to $8.10 per share", "10% to 14%": one figure's range
+                    direction = 0
+                else:
+                    kind, name, direction = self._classify(q, sent)
+                    if id(q) in metric_list:  # "revenue and operating profit rose 20.7% and 140.4%, respectively"
+                        kind, name = "metric", metric_list[id(q)]
+                    if id(q) in respectively:
+                        owners = [respectively[id(q)]]
+                        if kind == "metric" and id(q) not in metric_list:
+                            kind = "move"  # "giants A and B slumped 8.8% and 5.6%, respectively"
+                    elif kind == "move":
+                        owners = self._move_owners(q, sent, orgs, recent_company, recent_named)
+                        if not owners:
+                            subj = self._subject_noun(q)
+                            if subj is not None and subj.pos_ == "NOUN" and q.kind == "pct" and not (
+                                    subj.lower_ in STOCK_WORDS or subj.lower_ in PRONOUNS):
+                                kind, name = "metric", f"{noun_phrase(subj)} change"  # "China's price index rose 0.5%"
+                            else:
+                                kind = "skip"  # a change of nothing we can name
+                    else:
+                        owner = self._entity(q, sent, orgs, recent_company, kind, name, recent_named)
+                        owners = [owner] if owner is not None else []
+                previous = (q, kind, name, owners)
+                if kind == "skip":
+                    continue
                 date = sent_dates[si] if si < len(sent_dates) else None
-                if kind == "move" and ent is None:
-                    subj = self._subject_noun(q)
-                    if subj is None or subj.lower_ in STOCK_WORDS or subj.pos_ != "NOUN" or q.kind != "pct":
-                        continue  # a change of nothing we can name
-                    kind, name = "metric", f"{noun_phrase(subj)} change"
+                for ent in owners or [None]:
+                    self._record(q, kind, name, direction, ent, sent, si, date, moves, order, metrics, last_metric)
+            topic = self._topic(sent, sent_orgs)
+            if topic is not None:
+                recent_company = topic
+            named = [s for s in sent_orgs if s.label_ in ("COMPANY", "INDEX")]
+            if topic is not None or named:
+                recent_named = topic if topic is not None and (not named or topic.start >= named[-1].start) else named[-1]
+            self._index_levels(doc, sent, si, sent_orgs, moves, order, date=sent_dates[si] if si < len(sent_dates) else None)
+        doc._.moves = [self._move(r) for r in self._merge([moves[k] for k in order if k in moves])]
+        doc._.metrics = metrics
+        return doc
+
+    def _record(self, q: Quantity, kind: str, name: str | None, direction: int, ent: Span | None, sent: Span,
+                si: int, date: str | None, moves: dict, order: list, metrics: list, last_metric: dict) -> None:
+        """Add one classified quantity to the moves (joined per entity and sentence) or the metrics."""
+        ent_name, ticker, listing_cur = entity_key(ent)
+        if True:
                 if kind == "move":
                     key = (ent_name or "", si)
                     rec = moves.setdefault(key, {"ticker": ticker, "entity": ent_name, "change_pct": None,
@@ -110,6 +158,8 @@ class NumberExtractor:
                         rec["price"] = q.value
                         rec["currency"] = q.currency or (listing_cur if q.kind == "money" else None)
                 elif kind == "metric" and name:
+                    if q.kind == "money" and q.currency == "USc" and name.endswith("per share"):
+                        q = Quantity(q.kind, q.value / 100, q.start, q.end, q.span, q.signed, q.unit, "USD", q.extra)
                     if name in ("ratio", "rate", "share", "margin", "stake") or (ent is not None and name in (ent.text.lower(),)):
                         prev = next((last_metric[j] for j in range(si, max(-1, si - 4), -1) if j in last_metric), None)
                         if prev and prev.endswith(name):
@@ -125,16 +175,37 @@ class NumberExtractor:
                         metrics.append(Metric(ticker, ent_name, prev, q.value * (q.signed or 1),
                                               q.unit if q.kind == "pct" else q.currency, date, si, sent.text.strip()))
                         last_metric[si] = prev
-            companies = [s for s in sent_orgs if s.label_ == "COMPANY"]
-            if companies:
-                recent_company = companies[-1]
-            named = [s for s in sent_orgs if s.label_ in ("COMPANY", "INDEX")]
-            if named:
-                recent_named = named[-1]
-            self._index_levels(doc, sent, si, sent_orgs, moves, order, date=sent_dates[si] if si < len(sent_dates) else None)
-        doc._.moves = [self._move(r) for r in self._merge([moves[k] for k in order if k in moves])]
-        doc._.metrics = metrics
-        return doc
+
+    @staticmethod
+    def _range_end(prev: Quantity, q: Quantity) -> bool:
+        """'$7.70 to $8.10', '10% to 14%', 'between $22.6 billion and $23 billion': the second end of a range."""
+        if prev.kind != q.kind or (prev.unit or prev.currency) != (q.unit or q.currency):
+            return False
+        doc = q.span.doc
+        between = doc[prev.span.end:q.span.start]
+        words = [t.lower_ for t in between]
+        if not 1 <= len(words) <= 2 or words[0] not in ("to", "and", "-", "–", "through"):
+            return False
+        if words[0] == "and":  # "between $22.6 billion and $23 billion", not "3% and 5%, respectively"
+            return any(t.lower_ == "between" for t in doc[max(0, prev.span.start - 3):prev.span.start])
+        return all(w in ("to", "-", "–", "through", "about", "around") for w in words)
+
+    @staticmethod
+    def _topic(sent: Span, sent_orgs: list[Span]) -> Span | None:
+        """The company a sentence is about, for "the stock" / "its shares" after it: a listed company
+        (the last one named), or an organisation the sentence's subject names ("Restaurant Brands
+        reported ...": an unlinked company is still the one being discussed)."""
+        subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass")]
+        for subj in subjects:
+            owner = next((o for o in sent_orgs if o.label_ in ("COMPANY", "ORG") and o.start <= subj.i < o.end), None)
+            if owner is None:
+                for c in subj.children:
+                    if c.dep_ == "poss":
+                        owner = next((o for o in sent_orgs if o.label_ in ("COMPANY", "ORG") and o.start <= c.i < o.end), None)
+            if owner is not None:
+                return owner
+        companies = [s for s in sent_orgs if s.label_ == "COMPANY"]
+        return companies[-1] if companies else None
 
     # -- classification --
 
@@ -144,36 +215,79 @@ class NumberExtractor:
         prev = words_before(sent, q.start, 6)
         prev_words = [t.lower_ for t in prev if not t.is_punct]
         direction = self._direction(sent, q)
+        doc = sent.doc
+        after = doc.text[q.end:min(len(doc.text), q.end + 40)]
         # "(−7.05%)" right after a name
         if q.kind == "pct" and prev and prev[0].text == "(":
             return ("move", None, direction) if q.unit == "%" else ("skip", None, 0)
-        # what the number measures: a noun it modifies ("a 11.40% ratio", "a 5% stake")
+        # "76% of shares rose", "owns 24% of Tencent", "69% of its average volume": a proportion, not a change
+        if q.kind == "pct" and re.match(r"\s+of\b", after):
+            pobj = next((t for t in doc[q.span.end:min(sent.end, q.span.end + 6)] if t.dep_ == "pobj"), None)
+            verb = governing_verb(first)
+            if verb is not None and verb.lower_ in ("owns", "own", "owned", "holds", "hold", "held", "controls", "acquired",
+                                                     "bought", "sold", "buy", "sell", "acquire", "control"):
+                return "metric", "stake", 0
+            return ("metric", f"share of {noun_phrase(pobj)}", 0) if pobj is not None else ("skip", None, 0)
+        subj_noun = self._subject_noun(q)
+        if q.kind == "pct" and subj_noun is not None and q.span.start <= subj_noun.i < q.span.end:
+            return "skip", None, 0  # "33% rose, 62% fell": shares of a count, not one price
+        # an amount per share: "$1.23 a share", "253.44 yen per share" is a per-share figure unless a price verb governs it
+        if q.kind == "money" and PER_SHARE_RE.match(after) and not q.extra.get("scaled"):
+            owner_noun = self._per_share_noun(sent, q)
+            if owner_noun is not None:
+                return "metric", f"{noun_phrase(owner_noun)} per share", 0
+        # what the number measures: a noun it modifies ("a 11.40% ratio", "a 5% stake", "a 19% rise in revenue")
         head = first.head if first.head is not first else None
         for tok in q.span:
             if tok.head.i not in range(q.span.start, q.span.end):
                 head = tok.head
-        if head is not None and head.pos_ == "NOUN" and head.i > q.span.end - 1 and head.lower_ in METRIC_NOUNS:
-            return "metric", noun_phrase(head), direction
+        if head is not None and head.pos_ == "NOUN" and head.i > q.span.end - 1:
+            if head.lower_ in METRIC_NOUNS:
+                return "metric", noun_phrase(head), direction
+            if head.lower_ in CHANGE_NOUNS and q.kind == "pct":
+                sign = -1 if head.lower_ in DOWN or head.lower_ in ("decrease", "reduction", "contraction", "cut") else 1
+                what = self._change_of(head)
+                if what is not None and not self._is_org(what):
+                    return "metric", f"{noun_phrase(what)} change", sign  # "a 16% jump in HIV drug sales"
+                figure = self._metric_in_clause(q, sent) if what is None else None
+                if figure is not None:  # "recorded KRW203 billion in net sales, a 20.2% increase"
+                    return "metric", f"{noun_phrase(figure)} change", sign
+                return "move", None, sign  # "a 10% surge in Sony", "posted a 5% gain"
+            if q.kind == "pct" and head.lower_ not in STOCK_WORDS and not head.ent_type_:
+                return "metric", noun_phrase(head), 0  # "25% tariffs", "a 12% earnings CAGR": not a price change
         # nearest meaningful word before the number
         near = next((w for w in prev_words if w not in FILLER), None)
-        level = bool(prev_words) and prev_words[0] in LEVEL_CUES and prev_words[0] not in ("of",)
+        moved_after = bool(re.match(r"\s*(?:higher|lower|up|down)\b", after))  # "are 1.1% lower": a change
+        level = bool(prev_words) and prev_words[0] in LEVEL_CUES and prev_words[0] not in ("of",) and not moved_after \
+            and not prev_words[:2] == ["to", "up"]  # "up to 6.81%" is "as much as", not a level
         of_chunk = self._of_noun(sent, q) if prev_words[:1] == ["of"] else None
         if of_chunk is not None:
             if of_chunk.lower_ in DOWN | UP and q.kind == "money" and q.extra.get("scaled"):
                 return "metric", noun_phrase(of_chunk), 1  # "swung to a loss of 202.6 billion won": no share price
+            if of_chunk.lower_ in DOWN | UP and q.kind == "money":
+                return "skip", None, 0  # "a loss of 16 cents": a per-share loss, not a price
             if of_chunk.lower_ in DOWN | UP:
+                what = [c for c in of_chunk.children if c.dep_ in ("compound", "amod") and c.pos_ == "NOUN"
+                        and c.lower_ not in STOCK_WORDS and c.lower_ != "price"]
+                if what:
+                    return "metric", noun_phrase(of_chunk), 1  # "revenue growth of 19%"
+                figure = self._metric_in_clause(q, sent)
+                if figure is not None:  # "net sales of KRW373 billion, increases of 16.7%"
+                    return "metric", f"{noun_phrase(figure)} change", -1 if of_chunk.lower_ in DOWN else 1
                 return "move", None, -1 if of_chunk.lower_ in DOWN else 1
             if of_chunk.lower_ in METRIC_NOUNS or of_chunk.pos_ == "NOUN" and of_chunk.lower_ not in MOVE_SUBJECTS:
                 return "metric", noun_phrase(of_chunk), direction
-        subj_noun = self._subject_noun(q)
         if subj_noun is not None and (q.span.start <= subj_noun.i < q.span.end or is_currency_word(subj_noun)):
             subj_noun = None  # "An additional 3.5 billion won will ...": the amount itself, not what it measures
         named = self._nearby_metric_noun(sent, q)
         if named is not None:
             return ("metric", noun_phrase(named), direction) if level else (
                 "metric", f"{noun_phrase(named)} change", direction)
-        in_org = subj_noun is not None and any(
+        in_org = subj_noun is not None and (any(
             s.start <= subj_noun.i < s.end for s in sent.doc.spans.get("newsig_orgs", []))
+            or (subj_noun.lower_ not in METRIC_NOUNS and bool(Orgs(sent.doc).named_by(subj_noun)))
+            or (subj_noun.lower_ in COMPANY_NOUNS | INDEX_NOUNS
+                and any(t.lower_ in DEFINITE for t in subj_noun.children)))
         metric_subject = subj_noun is not None and not in_org and (
             subj_noun.lower_ in METRIC_NOUNS
             or (subj_noun.pos_ == "NOUN" and subj_noun.lower_ not in MOVE_SUBJECTS and not subj_noun.ent_type_))
@@ -183,8 +297,13 @@ class NumberExtractor:
             if q.extra.get("scaled"):
                 return ("metric", noun_phrase(subj_noun), direction) if subj_noun is not None and subj_noun.pos_ == "NOUN" \
                     and subj_noun.lower_ not in MOVE_SUBJECTS else ("skip", None, 0)
-            if near in CLOSE or near in DOWN | UP or any(w in ("at", "to") for w in prev_words[:3]):
+            verb = governing_verb(first)
+            price_verb = verb is not None and (verb.lower_ in CLOSE | DOWN | UP or verb.lower_ in PRICE_VERBS)
+            if near in CLOSE or (price_verb and (near in DOWN | UP or any(w in ("at", "to") for w in prev_words[:3])
+                                                 or prev_words[:3] in (["of", "high"], ["of", "low"]))):
                 return "move", None, direction
+            if prev_words[:2] in (["of", "high"], ["of", "low"]) and price_verb:
+                return "move", None, direction  # "to a record high of $719.80"
             return "skip", None, 0
         if metric_subject:
             name = noun_phrase(subj_noun)
@@ -198,15 +317,64 @@ class NumberExtractor:
         verb = governing_verb(first)
         if verb is not None and verb.lower_ not in CLOSE:
             obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")
-                        and not q.span.start <= c.i < q.span.end and c.pos_ in ("NOUN", "PROPN")), None)
-            # "posted net income ..., up 53.7%" / "cut its bonus pool by 7%": the object changed, not the stock
-            transitive = verb.lower_ in DOWN | UP and obj is not None and obj.pos_ == "NOUN" \
-                and obj.lower_ not in STOCK_WORDS
+                        and not q.span.start <= c.i < q.span.end and c.pos_ in ("NOUN", "PROPN")
+                        and c.lower_ not in ("%", "percent", "pct", "cent") and not any(g.like_num for g in c.children)), None)
+            # "posted net income ..., up 53.7%" / "cut its bonus pool by 7%" / "sold 63,238 units, down 11.5%":
+            # the object changed, not the stock
+            transitive = verb.lower_ not in PRICE_VERBS and obj is not None and obj.pos_ == "NOUN" \
+                and obj.lower_ not in STOCK_WORDS and obj.lower_ not in CHANGE_NOUNS
             if obj is not None and (transitive or any(t.lower_ in METRIC_NOUNS for t in obj.subtree if t.i <= obj.i)):
                 return "metric", f"{noun_phrase(obj)} change", direction
         if near in DOWN | UP or direction:
             return "move", None, direction
         return "skip", None, 0
+
+    @staticmethod
+    def _metric_in_clause(q: Quantity, sent: Span) -> Token | None:
+        """The figure a bare change noun ("a 1.9% increase") refers to: a metric noun earlier in its
+        clause ("reported KRW17.9 trillion in consolidated revenue, reflecting a 1.9% increase"); None
+        when the clause speaks of shares or names no figure."""
+        verb = governing_verb(q.span[0])
+        while verb is not None and verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
+            verb = verb.head  # "..., reflecting a 1.9% increase": the clause above says what increased
+        toks = [t for t in (verb.subtree if verb is not None else sent) if t.i < q.span.start]
+        if any(t.lower_ in STOCK_WORDS or t.lower_ == "price" for t in toks):
+            return None
+        figures = [t for t in toks if t.lower_ in METRIC_NOUNS and t.pos_ == "NOUN"]
+        return figures[-1] if figures else None
+
+    @staticmethod
+    def _macro_clause(q: Quantity, sent: Span) -> bool:
+        """An economy's or market's figure: a macro word in the clause ("inflation", "GDP", "the economy")."""
+        verb = governing_verb(q.span[0])
+        toks = list(verb.subtree) if verb is not None else list(sent)
+        return any(t.lower_ in MACRO for t in toks if t.i < q.span.start)
+
+    @staticmethod
+    def _per_share_noun(sent: Span, q: Quantity) -> Token | None:
+        """The figure an amount per share measures ("earnings of $1.23 a share", "EPS of $1.08",
+        "US$1.61 billion, or US$1.01 per share"), None when nothing but a price is in sight."""
+        prev = words_before(sent, q.start, 8)
+        for tok in prev:
+            if tok.pos_ == "VERB" and tok.lower_ in CLOSE | DOWN | UP | PRICE_VERBS:
+                return None  # "closed at Rs 1,962 per share": a price
+            if tok.lower_ in PER_SHARE_NOUNS or (tok.lower_ in METRIC_NOUNS and tok.pos_ == "NOUN"):
+                return tok
+        return None
+
+    @staticmethod
+    def _change_of(head: Token) -> Token | None:
+        """'a 19% rise in revenue' -> revenue; 'a 10% surge in Sony Group' -> Sony."""
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "for", "of"):
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        return None
+
+    @staticmethod
+    def _is_org(tok: Token) -> bool:
+        return any(s.start <= tok.i < s.end for s in tok.doc.spans.get("newsig_orgs", [])) or tok.pos_ == "PROPN"
 
     @staticmethod
     def _nearby_metric_noun(sent: Span, q: Quantity) -> Token | None:
@@ -260,6 +428,69 @@ class NumberExtractor:
 
     # -- entity --
 
+    def _move_owners(self, q: Quantity, sent: Span, orgs: Orgs, recent: Span | None,
+                     recent_named: Span | None) -> list[Span]:
+        """Whose price moved: the names the clause's subject carries ("Shares of Tencent and Xiaomi",
+        "Videogame developer Take-Two", "X's stock", "X, which ended 6% higher"), a name written
+        right before the number ("Amazon rose 2%, Apple 1%", "Samsung (-3%)"), or, for "the stock",
+        "its shares", "it", "the chipmaker", the company just discussed. [] when the subject is
+        something else: a sector ("Gold stocks"), a share count ("76% of shares"), a name we do not know."""
+        doc = sent.doc
+        prev = words_before(sent, q.start, 2)
+        if prev and prev[0].text == "(" and prev[0].i > 0:
+            org = orgs.covering(doc[prev[0].i - 1])
+            if org is not None:
+                return [org]
+        head = next((t.head for t in q.span if not q.span.start <= t.head.i < q.span.end), None)
+        if head is not None and head.lower_ in CHANGE_NOUNS:
+            what = self._change_of(head)  # "a 10% surge in Sony Group"
+            if what is not None:
+                named = orgs.named_by(what)
+                if named:
+                    return named
+        # a name right before the number: "Amazon rose 2%, Apple 1% and Microsoft 0.8%"
+        i = q.span.start - 1
+        while i >= sent.start and doc[i].lower_ in (",", ":", "was", "is", "up", "down", "+", "-", "by"):
+            i -= 1
+        if i >= sent.start and i < q.span.start - 0:
+            org = orgs.covering(doc[i])
+            if org is not None and org.end == i + 1:
+                return [org]
+        verb = governing_verb(q.span[0])
+        near = orgs.before(q.span.start, sent.start)
+        subj = subject_of(verb) if verb is not None else None
+        if subj is None:
+            return [near] if near is not None else []
+        if q.span.start <= subj.i < q.span.end:
+            return []  # "33% rose": the number is the subject (a share of stocks), not a change
+        named = orgs.named_by(subj)
+        if named:
+            lo, hi = subj.left_edge.i, subj.right_edge.i + 1
+            # a later name between the subject and the number is the nearer owner
+            # ("CHA Biotech ... dropped 2.70%, and Sam Chun Dang Pharm ... fell by 2.37%")
+            if near is not None and near.start > named[-1].start and not lo <= near.start < hi \
+                    and near.start > subj.i:
+                return [near]
+            return named
+        if subj.lower_ in PRONOUNS or subj.pos_ == "PRON":
+            return [p for p in [near or recent_named or recent] if p is not None]
+        proper = [t for t in subj.subtree if t.pos_ == "PROPN" and t.i < q.span.start]
+        if subj.pos_ == "PROPN" or (proper and subj.lower_ in STOCK_WORDS and not any(
+                t.lower_ in PRONOUNS or t.lower_ in COMPANY_NOUNS for t in subj.subtree)):
+            return []  # "Doximity soared 37%", "Spires shares plunged": a name the linker does not know
+        words = {t.lower_ for t in subj.subtree if t.i != subj.i}
+        if subj.lower_ in STOCK_WORDS or subj.lower_ in ("price",):
+            modifiers = [t for t in subj.children if t.dep_ in ("amod", "compound", "nmod") and t.lower_ not in STOCK_WORDS]
+            if subj.lower_ == "stocks" or (modifiers and not words & (PRONOUNS | DEFINITE)):
+                return []  # "Gold stocks rallied 2.7%", "steel shares": a sector, not one company
+            return [p for p in [near or recent] if p is not None]
+        if subj.lower_ in INDEX_NOUNS and words & DEFINITE:
+            index = recent_named if recent_named is not None and recent_named.label_ == "INDEX" else None
+            return [index] if index is not None else []
+        if subj.lower_ in COMPANY_NOUNS and words & DEFINITE:
+            return [p for p in [near or recent] if p is not None]  # "the chipmaker", "the company"
+        return []
+
     def _entity(self, q: Quantity, sent: Span, orgs: Orgs, recent: Span | None, kind: str = "move",
                 metric_name: str | None = None, recent_named: Span | None = None) -> Span | None:
         """The org a number belongs to. ``recent`` is the company last named (for "the stock",
@@ -291,7 +522,8 @@ class NumberExtractor:
                     return near or recent
         if near is not None and (kind == "move" or q.span.start - near.end <= METRIC_REACH):
             return near
-        if kind == "metric" and metric_name and set(metric_name.split()) & COMPANY_METRICS:
+        if kind in ("metric", "metric_inherit") and not (set((metric_name or "").split()) & MACRO) \
+                and not self._macro_clause(q, sent):
             return near or recent  # "revenue dropped 9%": the company under discussion
         after = [s for s in orgs.inside(q.span.end, sent.end)]
         if after and after[0].start - q.span.end <= 3:

@@ -17,27 +17,30 @@ PCT_RE = re.compile(
     r"(?P<unit>%|percent\b|per\s?cent\b|pct\b|percentage\s+points?\b|basis\s+points?\b|bps\b)",
     re.IGNORECASE,
 )
-MULT = r"trillion|billion|million|thousand|tn|bn|mn|mln|b|m|k"
+MULT = r"trillion|billion|million|thousand|crore|lakh|tn|bn|mn|mln|b|m|k"
 PREFIX_CURRENCY = {
     "US$": "USD", "$": "USD", "C$": "CAD", "A$": "AUD", "HK$": "HKD", "S$": "SGD", "NT$": "TWD",
     "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "KRW": "KRW", "USD": "USD", "EUR": "EUR",
     "GBP": "GBP", "JPY": "JPY", "CNY": "CNY", "HKD": "HKD", "CHF": "CHF", "Rs": "INR", "Rs.": "INR",
+    "INR": "INR", "₹": "INR", "RMB": "CNY", "SGD": "SGD", "AUD": "AUD", "CAD": "CAD", "NZ$": "NZD", "R$": "BRL",
+    "TWD": "TWD", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK", "Rp": "IDR", "RM": "MYR",
 }
 SUFFIX_CURRENCY = {
     "won": "KRW", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "yen": "JPY",
     "yuan": "CNY", "renminbi": "CNY", "pound": "GBP", "pounds": "GBP", "pence": "GBp", "cents": "USc",
-    "francs": "CHF", "rupees": "INR", "krw": "KRW", "usd": "USD", "eur": "EUR", "gbp": "GBP",
+    "francs": "CHF", "rupees": "INR", "rupee": "INR", "krw": "KRW", "usd": "USD", "eur": "EUR", "gbp": "GBP",
     "jpy": "JPY", "cny": "CNY", "hkd": "HKD", "chf": "CHF",
 }
 PREFIX_PATTERN = "|".join(re.escape(k) for k in sorted(PREFIX_CURRENCY, key=len, reverse=True))
 SUFFIX_PATTERN = "|".join(sorted(SUFFIX_CURRENCY, key=len, reverse=True))
 MONEY_RE = re.compile(
     rf"(?<![\w$])(?P<sign>[+\-−–])?(?P<cur>{PREFIX_PATTERN})\s?(?P<num>{NUM})(?:\s?(?P<mult>{MULT})\b)?"
-    rf"|(?<![\w.])(?P<num2>{NUM})(?:\s?(?P<mult2>{MULT})\b)?\s?(?P<cur2>{SUFFIX_PATTERN})\b",
+    rf"|(?<![\w.])(?P<num2>{NUM})(?:\s?(?P<mult2>{MULT})\b)?\s?(?P<cur2>{SUFFIX_PATTERN})\b"
+    rf"|(?<![\w.$£€¥])(?P<num3>{NUM})p(?![\w])(?!\.\w)",  # "1,234p": pence, written on the number
     re.IGNORECASE,
 )
 MULTIPLIERS = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6,
-               "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}
+               "mn": 1e6, "mln": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3, "crore": 1e7, "lakh": 1e5}
 
 
 @dataclass
@@ -83,6 +86,8 @@ def find_quantities(doc: Doc) -> list[Quantity]:
         if m.group("cur"):
             cur_txt, num, mult = m.group("cur"), m.group("num"), m.group("mult")
             currency = PREFIX_CURRENCY.get(cur_txt) or PREFIX_CURRENCY.get(cur_txt.upper())
+        elif m.group("num3"):
+            cur_txt, num, mult, currency = "p", m.group("num3"), None, "GBp"
         else:
             cur_txt, num, mult = m.group("cur2"), m.group("num2"), m.group("mult2")
             currency = SUFFIX_CURRENCY.get(cur_txt.lower())
