@@ -352,3 +352,10 @@ def test_rating_decides_the_stance_before_the_target():
     assert interim_lexicon_stance(_view("weak quarter", rating="outperform", price_target=3.0,
                                         previous_price_target=3.5))[0] == "positive"
     assert interim_lexicon_stance(_view("no comment", target_direction=-1))[0] == "negative"
+
+
+def test_named_analysts_right_after_a_firms_view_belong_to_that_firm():
+    text = ("Ridgeline analysts said the quarter was a clean beat for the lender. "
+            '"Margins held up better than we feared," analysts Sam Ito and Lena Park said in a note.')
+    views = _views(text)
+    assert [v.firm for v in views] == ["Ridgeline"] and views[0].analyst in {"Sam Ito", "Lena Park"}

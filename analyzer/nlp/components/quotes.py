@@ -415,7 +415,8 @@ def _merge(drafts: list[_Draft], sent_starts: list[int]) -> list[_Draft]:
       firm ("Melius Research analyst X said ... Melius maintained a price target of $16");
     - a rating action with no subject of its own ("It kept its neutral rating") joins the
       analyst or firm view of the sentence before;
-    - a firm-only view is folded into a later view by a named analyst of that firm.
+    - a firm-only view is folded into a later view by a named analyst of that firm, or by a named
+      analyst with no firm of their own in the next sentence.
     """
     def sent(char: int) -> int:
         return bisect.bisect_right(sent_starts, char) - 1
@@ -440,8 +441,12 @@ def _merge(drafts: list[_Draft], sent_starts: list[int]) -> list[_Draft]:
     final: list[_Draft] = []
     for d in out:
         if d.analyst is None and d.speaker is not None and d.speaker.firm:
-            later = next((o for o in out if o.analyst and o.speaker and same_firm(o.speaker.firm, d.speaker.firm)
-                          and o.start > d.start), None)
+            # "Jefferies analysts described ... 'Strong quarter,' analysts Sam Wong and Shujin Chen said":
+            # a named analyst with no firm of their own right after a firm's view is that firm's
+            later = next((o for o in out if o.analyst and o.speaker and o.start > d.start and (
+                same_firm(o.speaker.firm, d.speaker.firm)
+                or (not o.speaker.firm and d.speaker.role == "analyst" and o.speaker.role not in {"executive", "official"}
+                    and sent(o.start) - sent(max(d.end - 1, 0)) <= 1))), None)
             if later is not None:
                 _absorb(later, d)
                 continue
