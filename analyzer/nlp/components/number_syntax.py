@@ -112,6 +112,7 @@ class Orgs:
             if span is not None:
                 if span not in found:
                     found.append(span)
+                todo.extend(c for t in span for c in t.children if c.dep_ == "conj" and c.i >= span.end)
                 continue
             for c in tok.children:
                 if c.dep_ in ("poss", "compound", "appos", "conj", "nmod", "npadvmod") or (

@@ -51,12 +51,14 @@ INDEX_NOUNS = set(WORDS["index_nouns"])
 CHANGE_NOUNS = set(WORDS["change_nouns"])
 PER_SHARE_NOUNS = set(WORDS["per_share_nouns"])
 MACRO = set(WORDS["macro_metric_words"])
+TIME_NOUNS = set(WORDS["time_nouns"])
 DEFINITE = {"the", "this", "its", "their", "that"}
 PRICE_VERBS = {"trade", "trades", "traded", "trading", "quoted", "changed", "change", "hovered", "hovering",
                "sat", "sits", "stood", "stands", "were", "was", "is", "are", "hit", "hitting", "touched", "reached",
                "end", "ended", "ending", "close", "closed", "closing", "finish", "finished", "opened", "open", "settled"}
 DIRECTION_AFTER = {"higher", "lower", "up", "down", "stronger", "weaker"}
 PER_SHARE_RE = re.compile(r"^\s*(?:a|per|each|/)\s+(?:(?:diluted|basic|ordinary|common)\s+)?share\b", re.IGNORECASE)
+MERGE_REACH = 6  # sentences: "X rose 5% ..." and, a few sentences on, "X shares rose to $100.50" are one move
 METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to a name this close before it
 INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{SUFFIX_PATTERN})\b)")
 TARGET_RE = re.compile(r"\b(?:price\s+target|target\s+price|target)\b", re.IGNORECASE)
@@ -318,7 +320,7 @@ class NumberExtractor:
         if verb is not None and verb.lower_ not in CLOSE:
             obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")
                         and not q.span.start <= c.i < q.span.end and c.pos_ in ("NOUN", "PROPN")
-                        and c.lower_ not in ("%", "percent", "pct", "cent") and not any(g.like_num for g in c.children)), None)
+                        and c.lower_ not in ("%", "percent", "pct", "cent") and not is_currency_word(c)), None)
             # "posted net income ..., up 53.7%" / "cut its bonus pool by 7%" / "sold 63,238 units, down 11.5%":
             # the object changed, not the stock
             transitive = verb.lower_ not in PRICE_VERBS and obj is not None and obj.pos_ == "NOUN" \
@@ -368,7 +370,7 @@ class NumberExtractor:
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "for", "of"):
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if pobj is not None:
+                if pobj is not None and pobj.lower_ not in TIME_NOUNS:
                     return pobj
         return None
 
@@ -472,6 +474,17 @@ class NumberExtractor:
                     and near.start > subj.i:
                 return [near]
             return named
+        if subj.lower_ in STOCK_WORDS:
+            # "BP (NYSE:BP) ADRs rose", "Cisco (NASDAQ: CSCO) stock": the name before a written code
+            k = subj.i - 1
+            while k > sent.start and doc[k].text in (")", "]"):
+                opening = next((t.i for t in reversed(doc[sent.start:k]) if t.text in ("(", "[")), None)
+                if opening is None:
+                    break
+                k = opening - 1
+            org = orgs.covering(doc[k]) if k >= sent.start else None
+            if org is not None and k < subj.i - 1:
+                return [org]
         if subj.lower_ in PRONOUNS or subj.pos_ == "PRON":
             return [p for p in [near or recent_named or recent] if p is not None]
         proper = [t for t in subj.subtree if t.pos_ == "PROPN" and t.i < q.span.start]
@@ -555,8 +568,10 @@ class NumberExtractor:
         for rec in recs:
             if not self._useful(rec):
                 continue
-            prev = next((p for p in reversed(out) if rec["entity"] and p["entity"] == rec["entity"]
-                         and p["date"] == rec["date"] and rec["sentence"] - p["sentence"] <= 2), None)
+            who = rec["ticker"] or rec["entity"]
+            prev = next((p for p in reversed(out) if who and (p["ticker"] or p["entity"]) == who), None)
+            if prev is not None and not (prev["date"] == rec["date"] and rec["sentence"] - prev["sentence"] <= MERGE_REACH):
+                prev = None
             if prev is not None and all(prev[f] is None or rec[f] is None for f in ("change_pct", "price")):
                 for f in ("change_pct", "price", "currency"):
                     prev[f] = prev[f] if prev[f] is not None else rec[f]

@@ -1,0 +1,195 @@
+"""Moves, prices and metrics as market news writes them (sentences written for these tests).
+
+Each test names the mechanism it checks: who a move belongs to (the subject phrase, a name
+before the number, the company under discussion), what is not a move (proportions, stakes,
+sector moves), where a price comes from (a price verb, never an earnings figure) and what a
+metric is (a percentage or per-share figure with an owner).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.nlp.components.quantities import find_quantities
+
+DATE = "2025-02-12"
+
+
+def _moves(result) -> list[tuple]:
+    return [(m["ticker"], m["change_pct"], m["price"]) for m in result["moves"]]
+
+
+def _move(result, ticker):
+    found = [m for m in result["moves"] if m["ticker"] == ticker]
+    assert len(found) == 1, (ticker, result["moves"])
+    return found[0]
+
+
+def _metric_values(result, ticker) -> set[float]:
+    return {round(abs(m["value"]), 4) for m in result["metrics"] if m["ticker"] == ticker}
+
+
+# ---- who moved ----------------------------------------------------------------
+
+def test_movers_list_without_repeated_verbs_gives_each_name_its_number(analyze_fast):
+    r = analyze_fast("Among the biggest gainers, Amazon rose 2.1%, Apple 1.4% and Microsoft 0.8%.", DATE)
+    assert {(t, c) for t, c, _ in _moves(r)} == {("AMZN", 2.1), ("AAPL", 1.4), ("MSFT", 0.8)}
+
+
+def test_shares_of_two_names_each(analyze_fast):
+    r = analyze_fast("Shares of Apple and Microsoft gained about 3% each on Friday.", DATE)
+    assert {(t, c) for t, c, _ in _moves(r)} == {("AAPL", 3.0), ("MSFT", 3.0)}
+
+
+@pytest.mark.parametrize("text", [
+    "Nvidia's stock was down 4.2% in morning trading.",
+    "Nvidia stock (NVDA) was down 4.2% on Wednesday.",
+    "Chipmaker Nvidia was down 4.2% after the report.",
+    "In chip news, Nvidia (NASDAQ:NVDA) shares were down 4.2% after the report.",
+])
+def test_the_subject_phrase_names_the_company(analyze_fast, text):
+    r = analyze_fast(text, DATE)
+    assert [(t, c) for t, c, _ in _moves(r)] == [("NVDA", -4.2)]
+
+
+def test_a_change_after_the_number_is_a_move_not_a_level(analyze_fast):
+    r = analyze_fast("Tesla reported weaker deliveries. Shares were 2.3% lower around midday.", DATE)
+    assert [(t, c) for t, c, _ in _moves(r)] == [("TSLA", -2.3)]
+
+
+def test_its_shares_mean_the_company_just_discussed(analyze_fast):
+    r = analyze_fast("Apple said sales were steady. Tesla reported weaker deliveries on Wednesday. "
+                     "Its shares were falling 1.8%.", DATE)
+    assert [(t, c) for t, c, _ in _moves(r)] == [("TSLA", -1.8)]
+
+
+def test_a_descriptor_with_the_means_the_company_just_named(analyze_fast):
+    r = analyze_fast("Tesla cut prices in China. The electric-vehicle maker was down 3.1%.", DATE)
+    assert [(t, c) for t, c, _ in _moves(r)] == [("TSLA", -3.1)]
+
+
+def test_which_clause_belongs_to_its_noun(analyze_fast):
+    r = analyze_fast("Apple fell 2%, while Nvidia, which reported on Tuesday, ended 3.1% higher.", DATE)
+    assert {(t, c) for t, c, _ in _moves(r)} == {("AAPL", -2.0), ("NVDA", 3.1)}
+
+
+def test_a_change_in_a_named_company(analyze_fast):
+    r = analyze_fast("The Topix inched up 0.1%, supported by a 4% surge in Sony Group.", DATE)
+    assert ("6758", 4.0) in {(t, c) for t, c, _ in _moves(r)}
+
+
+def test_an_unknown_name_does_not_borrow_the_last_company(analyze_fast):
+    r = analyze_fast("Apple rose 1% on Monday. Shares of Zyxqor Labs fell 9% after its trial failed.", DATE)
+    assert [(t, c) for t, c, _ in _moves(r) if t] == [("AAPL", 1.0)]
+
+
+# ---- what is not a move --------------------------------------------------------
+
+def test_a_sector_is_not_the_last_company(analyze_fast):
+    r = analyze_fast("Apple rose 1%. Energy stocks fell 2% as oil slid.", DATE)
+    assert [(t, c) for t, c, _ in _moves(r)] == [("AAPL", 1.0)]
+
+
+def test_proportions_of_a_count_are_not_moves(analyze_fast):
+    r = analyze_fast("Of the 225 stocks in the Nikkei index, 76% rose and 20% fell, with 4% of shares flat.", DATE)
+    assert r["moves"] == [] or all(m["change_pct"] not in (76.0, 20.0, 4.0) for m in r["moves"])
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Sony owns 24% of the venture, according to filings.", 24.0),
+    ("Apple holds a 15% stake in the supplier.", 15.0),
+    ("Microsoft reported an operating margin of 44% for the quarter.", 44.0),
+    ("Nvidia posted revenue growth of 19% to $30 billion.", 19.0),
+    ("Toyota reported a 12% rise in operating profit.", 12.0),
+])
+def test_percentages_of_something_else_are_metrics_not_moves(analyze_fast, text, value):
+    r = analyze_fast(text, DATE)
+    assert r["moves"] == []
+    assert any(abs(m["value"]) == pytest.approx(value) and m["ticker"] for m in r["metrics"])
+
+
+def test_a_count_that_fell_is_a_metric_of_the_company(analyze_fast):
+    r = analyze_fast("Tesla rose 2%. The electric-vehicle maker sold 60,000 cars in January, down 11.5% "
+                     "from a year earlier.", DATE)
+    assert _moves(r) == [("TSLA", 2.0, None)]
+    assert 11.5 in _metric_values(r, "TSLA")
+
+
+# ---- prices --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, ticker, change, price, currency", [
+    ("BP shares were up 1.2% at 466.50p in London.", "BP", 1.2, 466.5, "GBp"),
+    ("BP shares were up 1.2% at 466.50 pence in London.", "BP", 1.2, 466.5, "GBp"),
+    ("Sony rose 2% to ¥3,000 in Tokyo.", "6758", 2.0, 3000.0, "JPY"),
+    ("SAP shares closed at €250.40, up 1.5%.", "SAP", 1.5, 250.4, "EUR"),
+    ("Tesla shares rose 4% to $250.10 in premarket trading.", "TSLA", 4.0, 250.1, "USD"),
+    ("Samsung Electronics shares are 1.1% lower at KRW52,000.", "005930", -1.1, 52000.0, "KRW"),
+])
+def test_prices_in_the_market_currency(analyze_fast, text, ticker, change, price, currency):
+    m = _move(analyze_fast(text, DATE), ticker)
+    assert (m["change_pct"], m["price"], m["currency"]) == (pytest.approx(change), pytest.approx(price), currency)
+
+
+def test_an_earnings_range_is_not_a_price(analyze_fast):
+    r = analyze_fast("Apple shares rose 3% on Tuesday. The company expects earnings of $1.50 to $1.60 a share "
+                     "this year, beating estimates that called for a loss of 16 cents.", DATE)
+    assert _moves(r) == [("AAPL", 3.0, None)]
+    assert {1.5, 1.6} <= _metric_values(r, "AAPL")
+
+
+def test_a_purchase_price_is_not_a_market_price(analyze_fast):
+    r = analyze_fast("Apple gained 1%. A director bought $100,000 of shares at $13.13 apiece last month.", DATE)
+    assert _moves(r) == [("AAPL", 1.0, None)]
+
+
+def test_a_later_price_joins_the_stated_change(analyze_fast):
+    r = analyze_fast("Nvidia posted record revenue on Wednesday, and its shares rose nearly 5%. "
+                     "Revenue beat estimates. Margins widened. Demand stayed strong. "
+                     "Nvidia shares rose to $140.50 in after-hours trading.", DATE)
+    assert _moves(r) == [("NVDA", 5.0, 140.5)]
+
+
+@pytest.mark.parametrize("text, value, currency", [
+    ("at Rs 1,234 apiece", 1234.0, "INR"),
+    ("at INR3,189.35", 3189.35, "INR"),
+    ("to ¥3,000", 3000.0, "JPY"),
+    ("at 1,234p", 1234.0, "GBp"),
+    ("to €50", 50.0, "EUR"),
+    ("at $14.10", 14.1, "USD"),
+    ("at 49,650 won", 49650.0, "KRW"),
+])
+def test_amounts_in_many_currencies(nlp_fast, text, value, currency):
+    qs = find_quantities(nlp_fast.make_doc(text))
+    assert [(q.value, q.currency) for q in qs] == [(value, currency)]
+
+
+def test_clock_times_are_not_pence(nlp_fast):
+    assert find_quantities(nlp_fast.make_doc("The results come at 5p.m. today.")) == []
+
+
+# ---- metrics -------------------------------------------------------------------
+
+def test_per_share_figures_are_metrics_in_dollars(analyze_fast):
+    r = analyze_fast("Microsoft reported adjusted earnings of $3.23 a share. Tesla earned 73 cents a share.", DATE)
+    assert 3.23 in _metric_values(r, "MSFT")
+    assert 0.73 in _metric_values(r, "TSLA")
+    assert r["moves"] == []
+
+
+def test_metrics_without_an_owner_belong_to_the_company_discussed(analyze_fast):
+    r = analyze_fast("Nvidia reported results on Wednesday. Data-center revenue rose 93% from a year earlier, "
+                     "and gross margin was 75%.", DATE)
+    assert {93.0, 75.0} <= _metric_values(r, "NVDA")
+    assert r["moves"] == []
+
+
+def test_macro_figures_stay_unowned(analyze_fast):
+    r = analyze_fast("Apple rose 1%. Meanwhile, inflation in the euro zone eased to 2.4% in January.", DATE)
+    assert all(m["ticker"] is None for m in r["metrics"] if m["value"] == pytest.approx(2.4))
+
+
+def test_a_move_is_never_also_a_metric(analyze_fast):
+    r = analyze_fast("Amazon rose 2.1% and Apple fell 1.4% after revenue at Apple grew 6%.", DATE)
+    move_values = {abs(m["change_pct"]) for m in r["moves"]}
+    assert move_values == {2.1, 1.4}
+    assert not move_values & {abs(m["value"]) for m in r["metrics"]}
