@@ -29,6 +29,7 @@ COMPONENTS: list[tuple[str, str]] = [
     ("newsig_references", "analyzer.nlp.components.references"),
     ("newsig_dates", "analyzer.nlp.components.dates"),
     ("newsig_numbers", "analyzer.nlp.components.numbers"),
+    ("newsig_timing", "analyzer.nlp.components.timing"),
     ("newsig_quotes", "analyzer.nlp.components.quotes"),
     ("newsig_sectors", "analyzer.nlp.components.sectors"),
     ("newsig_events", "analyzer.nlp.components.events"),

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from spacy.tokens import Doc
 
-for _name in ("published", "title", "meta_tickers"):
+for _name in ("published", "published_at", "title", "meta_tickers"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -26,6 +26,7 @@ def parse_published(value: str | date | None) -> date | None:
 
 def set_context(doc: Doc, context: dict) -> Doc:
     doc._.published = parse_published(context.get("published"))
+    doc._.published_at = str(context["published"]) if context.get("published") else None  # with its time of day, if any
     doc._.title = context.get("title")
     doc._.meta_tickers = tuple(context.get("tickers") or ())
     return doc
