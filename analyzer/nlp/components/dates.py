@@ -44,6 +44,9 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 COMPILED = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in PATTERNS]
 BASE_CUE = re.compile(r"\b(?:from|than|since|compared\s+(?:to|with)|versus|vs\.?|over)\s*$", re.IGNORECASE)
+STORY_REACH_DAYS = 31  # a date more than this before publication is the story's day only where a sentence names it
+LEAD_CHARS = 400  # the story's anchor date is one named this early
+FUTURE_REACH_DAYS = 92  # a month/day without a year up to a quarter ahead is this year's (announced dates)
 
 for _ext in ("date", "date_role"):
     if not Span.has_extension(_ext):
@@ -68,11 +71,12 @@ def _safe(year: int, month: int, day: int) -> date | None:
 
 
 def _month_day(pub: date | None, month: int, day: int) -> date | None:
-    """A month/day without a year: the latest such date not far after publication."""
+    """A month/day without a year: this year's unless that is more than a quarter after publication
+    ("from March 4" in a February story is the coming March 4; "Dec. 30" in a March story last year's)."""
     if pub is None:
         return None
     cand = _safe(pub.year, month, day)
-    if cand and cand > pub + timedelta(days=7):
+    if cand and cand > pub + timedelta(days=FUTURE_REACH_DAYS):
         cand = _safe(pub.year - 1, month, day)
     return cand
 
@@ -129,6 +133,17 @@ def resolve(kind: str, m: re.Match, pub: date | None, anchor: date | None, last:
     return None
 
 
+def is_base(text: str, start: int) -> bool:
+    """A date that is a comparison base, not when something happened: 'from the previous day',
+    'the highest since November 3, 2015', 'compared with a year earlier', 'the best finish since Nov. 4'."""
+    return bool(BASE_CUE.search(text[max(0, start - 25):start]))
+
+
+def _near_story(day: date, pub: date | None) -> bool:
+    """Within a month before publication (or a day after it): a date that can be the story's day."""
+    return pub is None or pub - timedelta(days=STORY_REACH_DAYS) <= day <= pub + timedelta(days=1)
+
+
 def find_dates(text: str) -> list[tuple[int, int, str, re.Match]]:
     """Non-overlapping (start, end, kind, match) in text order; earlier patterns win overlaps."""
     taken: list[tuple[int, int, str, re.Match]] = []
@@ -155,11 +170,15 @@ class DateResolver:
         spans: list[Span] = []
         anchor: date | None = None
         last: date | None = None
-        # Pass 1: absolute-ish expressions give the story's anchor day (first one seen).
+        # Pass 1: an absolute-ish date in the lead, not a comparison base and not more than a month
+        # old, gives the story's anchor day; else the publication date.
         for s, e, kind, m in found:
-            if kind in ("iso", "mdy", "dmy", "md", "dm", "day_ord"):
-                anchor = resolve(kind, m, pub, None, None)
-                if anchor:
+            if s > LEAD_CHARS:
+                break  # a story's day is set in its lead; a date deep in a digest is its own item's
+            if kind in ("iso", "mdy", "dmy", "md", "dm", "day_ord") and not is_base(doc.text, s):
+                cand = resolve(kind, m, pub, None, None)
+                if cand and _near_story(cand, pub):
+                    anchor = cand
                     break
         anchor = anchor or pub
         for s, e, kind, m in found:
@@ -167,20 +186,21 @@ class DateResolver:
             if span is None:
                 continue
             value = resolve(kind, m, pub, anchor, last)
-            before = doc.text[max(0, s - 25):s]
-            span._.date_role = "base" if BASE_CUE.search(before) or kind == "year_ago" else "point"
+            span._.date_role = "base" if is_base(doc.text, s) or kind == "year_ago" else "point"
             span._.date = value.isoformat() if value else None
             if value and span._.date_role == "point":
                 last = value
             spans.append(span)
         doc.spans["newsig_dates"] = spans
         doc._.anchor_date = anchor.isoformat() if anchor else None
-        doc._.sentence_dates = self._sentence_dates(doc, spans, anchor)
+        doc._.sentence_dates = self._sentence_dates(doc, spans, anchor, pub)
         return doc
 
     @staticmethod
-    def _sentence_dates(doc: Doc, spans: list[Span], anchor: date | None) -> list[str | None]:
-        """A sentence's date: its first point date; else the previous sentence's in the paragraph; else the anchor."""
+    def _sentence_dates(doc: Doc, spans: list[Span], anchor: date | None, pub: date | None) -> list[str | None]:
+        """A sentence's date: its first point date that is not after publication (an announced
+        date is no day of trading); else the previous sentence's in the paragraph, unless that
+        is more than a month before publication; else the anchor."""
         out: list[str | None] = []
         current: str | None = None
         default = anchor.isoformat() if anchor else None
@@ -189,12 +209,15 @@ class DateResolver:
                 current = None  # a new paragraph starts a new context
             own = next(
                 (sp._.date for sp in spans
-                 if sp.start >= sent.start and sp.end <= sent.end and sp._.date_role == "point" and sp._.date),
+                 if sp.start >= sent.start and sp.end <= sent.end and sp._.date_role == "point" and sp._.date
+                 and (pub is None or date.fromisoformat(sp._.date) <= pub + timedelta(days=1))),
                 None,
             )
             if own:
-                current = own
-            out.append(current or default)
+                out.append(own)
+                current = own if _near_story(date.fromisoformat(own), pub) else None
+            else:
+                out.append(current or default)
         return out
 
 
