@@ -124,7 +124,8 @@ def article_rows(result: ArticleResult) -> dict[str, list[dict[str, Any]]]:
             })
     rows["moves"] = [
         {"article_id": aid, "idx": i, "ticker": m.ticker, "entity": m.entity, "change_pct": m.change_pct,
-         "price": m.price, "currency": m.currency, "date": m.date, "sentence": m.sentence, "text": m.text}
+         "price": m.price, "currency": m.currency, "date": m.date, "sentence": m.sentence, "text": m.text,
+         "session": m.session, "period": m.period, "qualifier": m.qualifier}
         for i, m in enumerate(result.moves)
     ]
     rows["metrics"] = [

@@ -185,8 +185,25 @@ def m030_view_role(db: Any) -> None:
         db["views"].add_column("target_direction", int)
 
 
+def m031_move_timing(db: Any) -> None:
+    """moves.session / period / qualifier: when a stated move happened (premarket | intraday | close |
+    after_hours; week | month | ytd | since:<date> | multi_day; as_much_as | nearly | ...). market_checks
+    gains what the like-with-like check reports: the move's timing, the comparison made, the day's range
+    (or the period's base) and the reason a row is unverifiable or flagged. Old rows keep NULLs."""
+    moves = db["moves"].columns_dict
+    for name in ("session", "period", "qualifier"):
+        if name not in moves:
+            db["moves"].add_column(name, str)
+    checks = db["market_checks"].columns_dict
+    for name, kind in (("session", str), ("period", str), ("qualifier", str), ("comparison", str),
+                       ("base_date", str), ("actual_low_pct", float), ("actual_high_pct", float), ("reason", str)):
+        if name not in checks:
+            db["market_checks"].add_column(name, kind)
+
+
 MIGRATIONS: list[Callable[[Any], None]] = sorted(
     [m001_create_tables, m002_indexes, m003_view_rating_direction, m010_ingest, m010_prices,
-     m011_market_results, m020_views_and_fts, m021_views_rating_direction, m030_view_role],
+     m011_market_results, m020_views_and_fts, m021_views_rating_direction, m030_view_role,
+     m031_move_timing],
     key=lambda f: f.__name__,
 )
