@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.market import check_moves, import_prices
+from analyzer.market.check import summary
 from analyzer.records import Article, ArticleResult, Move
 from analyzer.store.db import open_db, save
 from market_seed import seed_result
@@ -28,23 +29,27 @@ def test_seed_check(seed_db):
     assert checks["085660"].status == "match" and checks["085660"].actual_change_pct == -2.69  # rounding tolerated
     assert "adjusted" in checks["085660"].note
     assert sum(c.status == "match" for c in checks.values()) == 9
+    assert {c.comparison for c in checks.values()} == {"close"}  # no session stated: the close of that day
     stored = seed_db.execute("SELECT status, COUNT(*) FROM market_checks GROUP BY status ORDER BY status").fetchall()
     assert stored == [("match", 9), ("mismatch", 3)]
+    assert summary(list(checks.values())) == {"match": 9, "plausible": 0, "mismatch": 3, "unverifiable": 0}
 
 
-def test_no_data_is_never_a_zero_change(seed_db):
+def test_unverifiable_is_never_a_zero_change_and_says_why(seed_db):
     art = Article(text="Foo fell 3% on Sunday and Nvidia rose.", published="2025-03-30")
     save(seed_db, ArticleResult(article=art, moves=(
         Move(ticker="NVDA", entity="Nvidia", change_pct=2.0, price=None, currency=None, date="2025-03-31", sentence=0),
-        Move(ticker="086520", entity="Ecopro", change_pct=-3.0, price=None, currency=None, date="2025-03-30", sentence=0),
+        Move(ticker="086520", entity="Ecopro", change_pct=-3.0, price=None, currency=None, date="2025-03-28", sentence=0),
+        Move(ticker="247540", entity="ECOPRO BM", change_pct=-3.0, price=None, currency=None, date="2025-03-29",
+             sentence=0),
         Move(ticker=None, entity="Foo", change_pct=-3.0, price=None, currency=None, date=None, sentence=0),
     )))
-    got = {(c.entity, c.status, c.actual_change_pct, c.note) for c in check_moves(seed_db) if c.article_id == art.id}
-    assert got == {
-        ("Nvidia", "no_data", None, "no prices for NVDA"),
-        ("Ecopro", "no_data", None, "no 086520.KQ close on 2025-03-30"),
-        ("Foo", "no_data", None, "no ticker"),
-    }
+    got = {(c.entity, c.status, c.actual_change_pct, c.reason) for c in check_moves(seed_db) if c.article_id == art.id}
+    assert ("Nvidia", "unverifiable", None, "no prices for this market (US)") in got
+    assert ("ECOPRO BM", "unverifiable", None, "no 247540.KQ price on 2025-03-29") in got  # a Saturday, named
+    assert ("Foo", "unverifiable", None, "no ticker for Foo") in got
+    eco = next(c for c in check_moves(seed_db) if c.article_id == art.id and c.entity == "Ecopro")
+    assert eco.status == "mismatch" and eco.comparison == "close" and eco.date == "2025-03-28"
 
 
 def test_tolerances_are_settable(seed_db):
