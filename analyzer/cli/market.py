@@ -144,20 +144,22 @@ def market_study(
 def market_check(
     db: MarketDb,
     fmt: Annotated[MarketFormat, typer.Option("--format", "-f", help="table, csv or json.")] = MarketFormat.table,
-    tolerance: Annotated[float, typer.Option("--tolerance", help="Allowed gap for a stated % change, in percentage points.")] = 0.05,
+    tolerance: Annotated[float, typer.Option("--tolerance", help="Least allowed gap for a stated % change, in percentage points (a figure stated with fewer decimals gets half its last unit).")] = 0.05,
     price_tolerance: Annotated[float, typer.Option("--price-tolerance", help="Allowed relative gap for a stated price.")] = 0.005,
 ) -> None:
-    """Fact-check every stated move and price against the close on its date: match, mismatch or no_data.
+    """Fact-check every stated move like with like: a close against that day's close, an intraday figure against the day's range, a period change over its period; match, plausible, mismatch or unverifiable (with the reason).
 
     Example: newsig market check --db news.db --format json
     """
     import json as _json
 
-    from analyzer.market import check_moves
-    from analyzer.store import open_db
+    from analyzer.market.check import check_moves, summary
+    from analyzer.store.db import open_db
 
     checks = check_moves(open_db(db, create=False), change_tolerance=tolerance, price_tolerance=price_tolerance)
     rows = [c.to_dict() for c in checks]
+    counts = summary(checks)
+    line = f"{len(rows)} stated moves: " + ", ".join(f"{n} {status}" for status, n in counts.items())
     if fmt is MarketFormat.json:
         typer.echo(_json.dumps(rows, indent=2, ensure_ascii=False))
     elif fmt is MarketFormat.csv:
@@ -172,12 +174,19 @@ def market_check(
         from analyzer.render import make_console
 
         table = Table(title=f"Stated moves vs the market ({len(rows)})")
-        for col in ("ticker", "entity", "date", "stated %", "actual %", "stated price", "actual price", "status"):
+        for col in ("ticker", "entity", "date", "when", "stated %", "actual %", "day's range %", "stated price",
+                    "actual price", "compared with", "status"):
             table.add_column(col)
         for r in rows:
-            table.add_row(r["ticker"] or "-", r["entity"] or "-", r["date"] or "-", _pct(r["stated_change_pct"]),
-                          _pct(r["actual_change_pct"]),
+            when = " ".join(x for x in (r["session"], r["period"], r["qualifier"]) if x) or "-"
+            rng = "-" if r["actual_low_pct"] is None else f"{r['actual_low_pct']:+.2f}..{r['actual_high_pct']:+.2f}"
+            detail = "; ".join(x for x in (r["reason"], r["note"]) if x)
+            table.add_row(r["ticker"] or "-", r["entity"] or "-", r["date"] or "-", when, _pct(r["stated_change_pct"]),
+                          _pct(r["actual_change_pct"]), rng,
                           "-" if r["stated_price"] is None else f"{r['stated_price']:,.2f}",
                           "-" if r["actual_price"] is None else f"{r['actual_price']:,.2f}",
-                          r["status"] + (f" ({r['note']})" if r["note"] else ""))
-        make_console().print(table)
+                          (r["comparison"] or "-") + (f" from {r['base_date']}" if r["base_date"] else ""),
+                          r["status"] + (f" ({detail})" if detail else ""))
+        console = make_console()
+        console.print(table)
+        console.print(line)

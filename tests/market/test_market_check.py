@@ -55,3 +55,19 @@ def test_unverifiable_is_never_a_zero_change_and_says_why(seed_db):
 def test_tolerances_are_settable(seed_db):
     loose = {c.ticker: c.status for c in check_moves(seed_db, change_tolerance=3.0)}
     assert loose["450080"] == "mismatch" and loose["096770"] == "match"
+
+
+def test_check_cli_summary_line_and_json_rows(seed_db, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    db_file = tmp_path / "seed.db"
+    res = CliRunner().invoke(app, ["market", "check", "--db", str(db_file)])
+    assert res.exit_code == 0, res.output
+    assert "12 stated moves: 9 match, 0 plausible, 3 mismatch, 0 unverifiable" in res.output
+    rows = json.loads(CliRunner().invoke(app, ["market", "check", "--db", str(db_file), "-f", "json"]).output)
+    sdi = next(r for r in rows if r["ticker"] == "006400")
+    assert (sdi["comparison"], sdi["base_date"], sdi["reason"]) == ("close", "2025-03-28", "stated -4.16%, actual -5.47%")
