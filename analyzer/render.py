@@ -28,6 +28,13 @@ def _signed(value: float | None, suffix: str = "") -> Text:
     return Text(f"{value:+.2f}{suffix}", style=style)
 
 
+def _when(move: dict[str, Any]) -> str:
+    """'intraday, as much as', 'close, week', 'since 2025-01-06': session, period and qualifier of a move."""
+    period = (move.get("period") or "").replace("since:", "since ").replace("_", "-")
+    parts = [move.get("session"), period, (move.get("qualifier") or "").replace("_", " ")]
+    return ", ".join(p for p in parts if p) or "—"
+
+
 def _table(title: str, columns: list[str]) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_lines=False, expand=False)
     for col in columns:
@@ -54,10 +61,10 @@ def article_tables(result: dict[str, Any], *, sentences: bool = False) -> Group:
                       str(len(e["mentions"])), _signed(e["sentiment"]), _fmt(e["relevance"]))
         parts.append(t)
     if result["moves"]:
-        t = _table("Moves", ["entity", "ticker", "change", "price", "currency", "date", "sent."])
+        t = _table("Moves", ["entity", "ticker", "change", "price", "currency", "date", "when", "sent."])
         for m in result["moves"]:
             t.add_row(_fmt(m["entity"]), _fmt(m["ticker"]), _signed(m["change_pct"], "%"), _fmt(m["price"]),
-                      _fmt(m["currency"]), _fmt(m["date"]), str(m["sentence"]))
+                      _fmt(m["currency"]), _fmt(m["date"]), _when(m), str(m["sentence"]))
         parts.append(t)
     if result["metrics"]:
         t = _table("Metrics", ["entity", "ticker", "metric", "value", "unit", "date", "sent."])
