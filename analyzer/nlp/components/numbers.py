@@ -56,6 +56,8 @@ DEFINITE = {"the", "this", "its", "their", "that"}
 PRICE_VERBS = {"trade", "trades", "traded", "trading", "quoted", "changed", "change", "hovered", "hovering",
                "sat", "sits", "stood", "stands", "were", "was", "is", "are", "hit", "hitting", "touched", "reached",
                "end", "ended", "ending", "close", "closed", "closing", "finish", "finished", "opened", "open", "settled"}
+BUY_SELL = {"bought", "buy", "buys", "sold", "sell", "sells", "purchased", "purchase", "acquire", "acquired",
+            "subscribe", "offered", "offer", "issue", "issued", "placed", "priced"}
 DIRECTION_AFTER = {"higher", "lower", "up", "down", "stronger", "weaker"}
 PER_SHARE_RE = re.compile(r"^\s*(?:a|per|each|/)\s+(?:(?:diluted|basic|ordinary|common)\s+)?share\b", re.IGNORECASE)
 MERGE_REACH = 6  # sentences: "X rose 5% ..." and, a few sentences on, "X shares rose to $100.50" are one move
@@ -219,17 +221,17 @@ class NumberExtractor:
         direction = self._direction(sent, q)
         doc = sent.doc
         after = doc.text[q.end:min(len(doc.text), q.end + 40)]
-        # "(−7.05%)" right after a name
-        if q.kind == "pct" and prev and prev[0].text == "(":
-            return ("move", None, direction) if q.unit == "%" else ("skip", None, 0)
-        # "76% of shares rose", "owns 24% of Tencent", "69% of its average volume": a proportion, not a change
-        if q.kind == "pct" and re.match(r"\s+of\b", after):
+        # "76% of shares rose", "owns 24% of Tencent", "(55%) of cases": a proportion, not a change
+        if q.kind == "pct" and re.match(r"\)?\s+of\b", after):
             pobj = next((t for t in doc[q.span.end:min(sent.end, q.span.end + 6)] if t.dep_ == "pobj"), None)
             verb = governing_verb(first)
             if verb is not None and verb.lower_ in ("owns", "own", "owned", "holds", "hold", "held", "controls", "acquired",
                                                      "bought", "sold", "buy", "sell", "acquire", "control"):
                 return "metric", "stake", 0
             return ("metric", f"share of {noun_phrase(pobj)}", 0) if pobj is not None else ("skip", None, 0)
+        # "(−7.05%)" right after a name
+        if q.kind == "pct" and prev and prev[0].text == "(":
+            return ("move", None, direction) if q.unit == "%" else ("skip", None, 0)
         subj_noun = self._subject_noun(q)
         if q.kind == "pct" and subj_noun is not None and q.span.start <= subj_noun.i < q.span.end:
             return "skip", None, 0  # "33% rose, 62% fell": shares of a count, not one price
@@ -248,6 +250,10 @@ class NumberExtractor:
                 return "metric", noun_phrase(head), direction
             if head.lower_ in CHANGE_NOUNS and q.kind == "pct":
                 sign = -1 if head.lower_ in DOWN or head.lower_ in ("decrease", "reduction", "contraction", "cut") else 1
+                figure = [c for c in head.children if c.dep_ in ("compound", "amod") and c.pos_ == "NOUN"
+                          and c.lower_ not in STOCK_WORDS and c.lower_ != "price" and c.i > q.span.end - 1]
+                if figure:
+                    return "metric", f"{noun_phrase(figure[-1])} change", sign  # "a 7% dividend increase"
                 what = self._change_of(head)
                 if what is not None and not self._is_org(what):
                     return "metric", f"{noun_phrase(what)} change", sign  # "a 16% jump in HIV drug sales"
@@ -301,11 +307,17 @@ class NumberExtractor:
                     and subj_noun.lower_ not in MOVE_SUBJECTS else ("skip", None, 0)
             verb = governing_verb(first)
             price_verb = verb is not None and (verb.lower_ in CLOSE | DOWN | UP or verb.lower_ in PRICE_VERBS)
-            if near in CLOSE or (price_verb and (near in DOWN | UP or any(w in ("at", "to") for w in prev_words[:3])
-                                                 or prev_words[:3] in (["of", "high"], ["of", "low"]))):
+            if verb is not None and verb.lower_ in DOWN | UP:
+                obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lower_ not in STOCK_WORDS
+                            and not q.span.start <= c.i < q.span.end and not is_currency_word(c)), None)
+                if obj is not None:  # "increasing its quarterly dividend by 5%, to 52.5 cents": the dividend's amount
+                    return "metric", noun_phrase(obj), direction
+            # a price needs a price verb and "at" / "to" / "a high of": "closed at", "rose 2% to $14.10";
+            # "raised 625,000 pounds", "bought shares at a price of $13" are not prices
+            where = prev_words[:3]
+            if price_verb and (any(w in ("at", "to") for w in where) or where[:2] in (["of", "high"], ["of", "low"])) \
+                    and not (verb.lower_ in BUY_SELL):
                 return "move", None, direction
-            if prev_words[:2] in (["of", "high"], ["of", "low"]) and price_verb:
-                return "move", None, direction  # "to a record high of $719.80"
             return "skip", None, 0
         if metric_subject:
             name = noun_phrase(subj_noun)

@@ -23,7 +23,8 @@ PREFIX_CURRENCY = {
     "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "KRW": "KRW", "USD": "USD", "EUR": "EUR",
     "GBP": "GBP", "JPY": "JPY", "CNY": "CNY", "HKD": "HKD", "CHF": "CHF", "Rs": "INR", "Rs.": "INR",
     "INR": "INR", "₹": "INR", "RMB": "CNY", "SGD": "SGD", "AUD": "AUD", "CAD": "CAD", "NZ$": "NZD", "R$": "BRL",
-    "TWD": "TWD", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK", "Rp": "IDR", "RM": "MYR",
+    "TWD": "TWD", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK", "Rp": "IDR", "RM": "MYR", "IDR": "IDR",
+    "MYR": "MYR", "THB": "THB", "PHP": "PHP", "VND": "VND", "ZAR": "ZAR", "BRL": "BRL", "MXN": "MXN",
 }
 SUFFIX_CURRENCY = {
     "won": "KRW", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "yen": "JPY",
