@@ -36,8 +36,8 @@ def _data_files() -> list[str]:
     return sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def _packages() -> list[str]:
-    return sorted(p.parent.relative_to(REPO).as_posix() for p in (REPO / "analyzer").rglob("__init__.py"))
+def _modules() -> list[str]:
+    return sorted(p.relative_to(REPO).as_posix() for p in (REPO / "analyzer").rglob("*.py") if "__pycache__" not in p.parts)
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +58,15 @@ def built(tmp_path_factory) -> dict[str, Path]:
     return {"sdist": sdist, "wheel": wheel, "tmp": tmp}
 
 
-def test_wheel_holds_model_data_and_every_package(built):
+def test_wheel_holds_model_data_and_every_module(built):
     names = set(zipfile.ZipFile(built["wheel"]).namelist())
     assert {f"newsig_models/{f}" for f in MODEL_FILES} <= names
     assert not any(n.startswith("models/") for n in names)  # never a bare "models" in site-packages
     missing = [f for f in _data_files() if f"analyzer/data/{f}" not in names]
     assert not missing, f"analyzer/data files not in the wheel: {missing}"
     assert "analyzer/data/LICENSES.md" in names
-    missing = [p for p in _packages() if f"{p}/__init__.py" not in names]
-    assert not missing, f"packages not in the wheel: {missing}"
+    missing = [m for m in _modules() if m not in names]
+    assert not missing, f"modules not in the wheel (a folder without __init__.py?): {missing}"
     assert "cli.py" in names
 
 
