@@ -174,7 +174,8 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
     ]
     tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
     names_with_facts = {m.entity for m in moves + metrics if m.entity}
-    analysts = [v for v in views if v.analyst]  # a company speaking for itself is not a "source"
+    # a company speaking for itself (an executive, or a quote with no person) is not a "source"
+    analysts = [v for v in views if v.analyst and getattr(v, "role", "analyst") != "executive"]
     speaker_firms = {v.firm for v in analysts if v.firm} | {v.firm_ticker for v in analysts if v.firm_ticker}
     view_targets = {t for v in views for t in v.target_tickers}
     meta = set(article.tickers)

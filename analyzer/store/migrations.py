@@ -201,9 +201,15 @@ def m031_move_timing(db: Any) -> None:
             db["market_checks"].add_column(name, kind)
 
 
+def m032_analyst_views_role(db: Any) -> None:
+    """analyst_views keeps analysts (and firm-only views): executives speaking for their own company
+    stay in ``views`` with role 'executive' but are not analyst views; it gains target_direction."""
+    refresh_views(db)
+
+
 MIGRATIONS: list[Callable[[Any], None]] = sorted(
     [m001_create_tables, m002_indexes, m003_view_rating_direction, m010_ingest, m010_prices,
      m011_market_results, m020_views_and_fts, m021_views_rating_direction, m030_view_role,
-     m031_move_timing],
+     m031_move_timing, m032_analyst_views_role],
     key=lambda f: f.__name__,
 )

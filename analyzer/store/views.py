@@ -46,9 +46,10 @@ VIEWS: dict[str, str] = {
     "analyst_views": """
         SELECT a.published_date AS date, v.analyst, v.title AS analyst_title, v.firm, v.firm_ticker,
                v.stance, v.score, v.rating, v.rating_direction, v.price_target, v.previous_price_target, v.currency,
-               v.targets, v.target_tickers, v.quote, v.stance_source,
+               v.targets, v.target_tickers, v.quote, v.stance_source, v.target_direction,
                v.article_id, v.idx, a.title AS article_title, a.url, a.source
-        FROM views v JOIN articles a ON a.id = v.article_id""",
+        FROM views v JOIN articles a ON a.id = v.article_id
+        WHERE COALESCE(v.role, 'analyst') = 'analyst'""",
     "view_targets": """
         SELECT av.date, t.value AS ticker, av.analyst, av.firm, av.stance, av.score, av.rating,
                av.price_target, av.quote, av.article_id, av.idx

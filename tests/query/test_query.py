@@ -391,9 +391,12 @@ def test_commands_on_a_pipeline_built_database(ingested_db):
                            "GROUP BY 1 ORDER BY 1").rows
     rows = cli_json("signals", "--ticker", "086520", "--db", db)
     assert [(r["date"], r["articles"]) for r in rows] == stored == [("2025-03-31", 1)]
-    # views: exactly the attributed views the pipeline stored
-    stored_views = run_query(db, "SELECT analyst, firm, stance FROM views ORDER BY analyst").rows
+    # views: exactly the analyst views the pipeline stored; executives speaking for their company are not listed
+    stored_views = run_query(db, "SELECT analyst, firm, stance FROM views WHERE COALESCE(role, 'analyst') = 'analyst' "
+                                 "ORDER BY analyst").rows
+    executives = run_query(db, "SELECT analyst, firm, stance FROM views WHERE role = 'executive'").rows
     listed = sorted(cli_json("views", "--db", db), key=lambda v: str((v["analyst"], v["firm"], v["stance"])))
     assert [(v["analyst"], v["firm"], v["stance"]) for v in listed] == sorted(stored_views, key=str)
     assert ("Jung Jin-soo", "Heungkuk Securities") in [(v["analyst"], v["firm"]) for v in listed]
+    assert not set(executives) & {(v["analyst"], v["firm"], v["stance"]) for v in listed}
     assert run_query(db, "SELECT count(*) FROM articles_fts").rows == [(4,)]
