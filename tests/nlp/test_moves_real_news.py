@@ -115,6 +115,17 @@ def test_a_count_that_fell_is_a_metric_of_the_company(analyze_fast):
     assert 11.5 in _metric_values(r, "TSLA")
 
 
+def test_a_distance_from_a_high_is_not_a_move(analyze_fast):
+    r = analyze_fast("Tesla rose 2% on Monday, but it is still 25% lower than its record high.", DATE)
+    assert [(t, c) for t, c, _ in _moves(r)] == [("TSLA", 2.0)]
+
+
+def test_a_figure_of_the_company_is_a_metric_not_its_move(analyze_fast):
+    r = analyze_fast("Apple rose 1%. Apple's paying subscribers grew 12% to 1 billion in the quarter.", DATE)
+    assert [(t, c) for t, c, _ in _moves(r)] == [("AAPL", 1.0)]
+    assert 12.0 in _metric_values(r, "AAPL")
+
+
 # ---- prices --------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, ticker, change, price, currency", [

@@ -98,9 +98,11 @@ class Orgs:
     def covering(self, token: Token) -> Span | None:
         return next((s for s in self.spans if s.start <= token.i < s.end), None)
 
-    def named_by(self, head: Token) -> list[Span]:
+    def named_by(self, head: Token, deps: tuple[str, ...] = ("poss", "compound", "appos", "conj", "nmod", "npadvmod", "prep")
+                 ) -> list[Span]:
         """The organisations a noun phrase names: the head itself, its possessor, compounds,
-        appositions, "shares of X", and names joined to them by "and" ("Tencent and Xiaomi")."""
+        appositions, "shares of X", and names joined to them by "and" ("Tencent and Xiaomi").
+        ``deps`` narrows which modifiers count ("developer Take-Two": compound and appos only)."""
         found: list[Span] = []
         todo, seen = [head], set()
         while todo:
@@ -115,8 +117,7 @@ class Orgs:
                 todo.extend(c for t in span for c in t.children if c.dep_ == "conj" and c.i >= span.end)
                 continue
             for c in tok.children:
-                if c.dep_ in ("poss", "compound", "appos", "conj", "nmod", "npadvmod") or (
-                        c.dep_ == "prep" and c.lower_ in ("of", "in")):
+                if c.dep_ in deps or ("prep" in deps and c.dep_ == "prep" and c.lower_ in ("of", "in")):
                     todo.append(c)
                 elif c.dep_ == "pobj" and tok.dep_ == "prep":
                     todo.append(c)

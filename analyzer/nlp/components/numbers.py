@@ -265,6 +265,9 @@ class NumberExtractor:
                 return "metric", noun_phrase(head), 0  # "25% tariffs", "a 12% earnings CAGR": not a price change
         # nearest meaningful word before the number
         near = next((w for w in prev_words if w not in FILLER), None)
+        if re.match(r"\s*(?:higher|lower|above|below|more|less|cheaper|dearer)\s+than\b", after) \
+                or re.match(r"\s*(?:above|below|off|short of|away from)\s+(?:its|their|the)\b", after):
+            return "skip", None, 0  # "still 25% lower than its record", "10% below its high": a distance, not a move
         moved_after = bool(re.match(r"\s*(?:higher|lower|up|down)\b", after))  # "are 1.1% lower": a change
         level = bool(prev_words) and prev_words[0] in LEVEL_CUES and prev_words[0] not in ("of",) and not moved_after \
             and not prev_words[:2] == ["to", "up"]  # "up to 6.81%" is "as much as", not a level
@@ -293,7 +296,7 @@ class NumberExtractor:
                 "metric", f"{noun_phrase(named)} change", direction)
         in_org = subj_noun is not None and (any(
             s.start <= subj_noun.i < s.end for s in sent.doc.spans.get("newsig_orgs", []))
-            or (subj_noun.lower_ not in METRIC_NOUNS and bool(Orgs(sent.doc).named_by(subj_noun)))
+            or (subj_noun.lower_ not in METRIC_NOUNS and bool(Orgs(sent.doc).named_by(subj_noun, ("compound", "appos", "conj", "nmod"))))
             or (subj_noun.lower_ in COMPANY_NOUNS | INDEX_NOUNS
                 and any(t.lower_ in DEFINITE for t in subj_noun.children)))
         metric_subject = subj_noun is not None and not in_org and (
@@ -308,9 +311,8 @@ class NumberExtractor:
             verb = governing_verb(first)
             price_verb = verb is not None and (verb.lower_ in CLOSE | DOWN | UP or verb.lower_ in PRICE_VERBS)
             if verb is not None and verb.lower_ in DOWN | UP:
-                obj = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lower_ not in STOCK_WORDS
-                            and not q.span.start <= c.i < q.span.end and not is_currency_word(c)), None)
-                if obj is not None:  # "increasing its quarterly dividend by 5%, to 52.5 cents": the dividend's amount
+                obj = self._changed_object(verb, q, ("dobj",))
+                if obj is not None and obj.pos_ == "NOUN" and (obj.lower_ not in STOCK_WORDS or self._counted(obj)):  # "increasing its quarterly dividend by 5%, to 52.5 cents": the dividend's amount
                     return "metric", noun_phrase(obj), direction
             # a price needs a price verb and "at" / "to" / "a high of": "closed at", "rose 2% to $14.10";
             # "raised 625,000 pounds", "bought shares at a price of $13" are not prices
@@ -330,18 +332,28 @@ class NumberExtractor:
             return "metric_inherit", None, direction
         verb = governing_verb(first)
         if verb is not None and verb.lower_ not in CLOSE:
-            obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr")
-                        and not q.span.start <= c.i < q.span.end and c.pos_ in ("NOUN", "PROPN")
-                        and c.lower_ not in ("%", "percent", "pct", "cent") and not is_currency_word(c)), None)
+            obj = self._changed_object(verb, q, ("dobj", "attr"))
             # "posted net income ..., up 53.7%" / "cut its bonus pool by 7%" / "sold 63,238 units, down 11.5%":
             # the object changed, not the stock
             transitive = verb.lower_ not in PRICE_VERBS and obj is not None and obj.pos_ == "NOUN" \
-                and obj.lower_ not in STOCK_WORDS and obj.lower_ not in CHANGE_NOUNS
+                and (obj.lower_ not in STOCK_WORDS or self._counted(obj)) and obj.lower_ not in CHANGE_NOUNS
             if obj is not None and (transitive or any(t.lower_ in METRIC_NOUNS for t in obj.subtree if t.i <= obj.i)):
                 return "metric", f"{noun_phrase(obj)} change", direction
         if near in DOWN | UP or direction:
             return "move", None, direction
         return "skip", None, 0
+
+    @staticmethod
+    def _changed_object(verb: Token, q: Quantity, deps: tuple[str, ...]) -> Token | None:
+        """The verb's object when it is a thing (not the number itself, a percent sign or an amount)."""
+        return next((c for c in verb.children if c.dep_ in deps and not q.span.start <= c.i < q.span.end
+                     and c.pos_ in ("NOUN", "PROPN") and c.lower_ not in ("%", "percent", "pct", "cent", "cents")
+                     and not is_currency_word(c)), None)
+
+    @staticmethod
+    def _counted(obj: Token) -> bool:
+        """'63,238 units', '1.2 million shares': a count of things, not the stock's price."""
+        return any(c.dep_ == "nummod" for c in obj.children)
 
     @staticmethod
     def _metric_in_clause(q: Quantity, sent: Span) -> Token | None:
