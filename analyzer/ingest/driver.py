@@ -28,13 +28,14 @@ from typing import IO, Any
 
 from analyzer.store import db as store
 from analyzer.errors import DatabaseError, ModelMissing, NewsigError, UniverseError
+from analyzer.ingest.cluster import AnalysisFailed, ClusterError
 from analyzer.store.novelty import link, unlinked
 from analyzer.records import Article, ArticleResult
 from analyzer.sources import SourceError, SourceReader
 
 
-FATAL = (ModelMissing, UniverseError, DatabaseError)  # the setup is broken: stop, don't blame the article
-Analyze = Callable[..., Iterator[ArticleResult]]
+FATAL = (ModelMissing, UniverseError, DatabaseError, ClusterError)  # the setup is broken: stop, don't blame the article
+Analyze = Callable[..., Iterator[ArticleResult | AnalysisFailed]]  # results in input order
 
 
 @dataclass
@@ -47,6 +48,7 @@ class IngestStats:
     near_duplicates: int = 0  # stored, and linked to an earlier story (duplicate_of)
     skipped: int = 0  # already in the database before this run
     failed: int = 0
+    workers: int = 0  # cluster workers that returned results (0: this process did the analysis)
     timings: dict[str, float] = field(default_factory=lambda: {"parse": 0.0, "analyze": 0.0,
                                                                "store": 0.0, "link": 0.0})
 
@@ -70,7 +72,7 @@ class Ingest:
     """One ingest run over a database; ``run(paths)`` returns its ``IngestStats``."""
 
     def __init__(self, db, *, batch_size: int = 32, workers: int = 1, sentiment: bool = True,
-                 analyze: Analyze | None = None,
+                 analyze: Analyze | None = None, cluster: Any = None,
                  on_error: Callable[[str, str], None] | None = None,
                  on_progress: Callable[["Ingest"], None] | None = None) -> None:
         if batch_size < 1 or workers < 1:
@@ -79,7 +81,8 @@ class Ingest:
         self.batch_size = batch_size
         self.workers = workers
         self.sentiment = sentiment
-        self.analyze = analyze or _default_analyze
+        self.cluster = cluster  # an analyzer.ingest.cluster.Cluster: analysis on its workers
+        self.analyze = analyze or (cluster.analyze if cluster is not None else _default_analyze)
         self.on_error = on_error
         self.on_progress = on_progress
         self.stats = IngestStats()
@@ -110,6 +113,8 @@ class Ingest:
                 batch = []
             if result is None:
                 break
+        if self.cluster is not None:
+            self.stats.workers = len(self.cluster.workers_seen)
         self._finish()
         if self.on_progress:
             self.on_progress(self)
@@ -180,7 +185,11 @@ class Ingest:
         while True:
             try:
                 for result in self.analyze(feed(), **kw):
-                    taken.popleft()
+                    art = taken.popleft()
+                    if isinstance(result, AnalysisFailed):  # the cluster retried it alone already
+                        self._forget(art)
+                        self.fail(art.origin or art.id, result.error)
+                        continue
                     yield result
                 return
             except FATAL:
@@ -190,7 +199,12 @@ class Ingest:
                 taken.clear()
             for art in stuck:
                 try:
-                    yield from self.analyze([art], **{**kw, "n_process": 1})
+                    for result in self.analyze([art], **{**kw, "n_process": 1}):
+                        if isinstance(result, AnalysisFailed):
+                            self._forget(art)
+                            self.fail(art.origin or art.id, result.error)
+                        else:
+                            yield result
                 except FATAL:
                     raise
                 except Exception as exc:  # noqa: BLE001
@@ -333,7 +347,8 @@ def run_cli(db, paths: list[str], **options: Any) -> IngestStats:
     elapsed = time.perf_counter() - started
     print(f"read {stats.read:,}  stored {stats.stored:,}  duplicates {stats.duplicates:,}  "
           f"near-duplicates {stats.near_duplicates:,}  skipped {stats.skipped:,}  failed {stats.failed:,}  "
-          f"({stats.stored / max(elapsed, 1e-9):.1f} articles/s)")
+          f"({stats.stored / max(elapsed, 1e-9):.1f} articles/s"
+          + (f", {stats.workers} cluster worker{'s' * (stats.workers != 1)})" if options.get("cluster") else ")"))
     if stats.failed:
         err.print(f"{stats.failed:,} item(s) failed: see the ingest_errors table", highlight=False)
     return stats
