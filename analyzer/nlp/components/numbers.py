@@ -442,6 +442,9 @@ class NumberExtractor:
         # words after the number, up to the clause's verb: "ECOPRO BM (-7.05%) ... also plummeted"
         if verb is not None and verb.i > q.span.end:
             cands.append(verb)
+        after = re.match(r"\s*(higher|lower|up|down)\b", sent.doc.text[q.end:q.end + 12])
+        if after:  # "was trading 5.26 per cent lower": the word right after the number says which way
+            return -1 if after.group(1) in ("lower", "down") else 1
         for t in cands:
             w = t.lower_
             if w in DOWN:
