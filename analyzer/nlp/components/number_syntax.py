@@ -9,13 +9,13 @@ the component so that the component reads as the decisions it makes.
 from __future__ import annotations
 
 import json
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.components.quantities import MULTIPLIERS, SUFFIX_CURRENCY, Quantity
+from analyzer.resources import data_path
 
-WORDS = json.loads(resources.files("analyzer.data").joinpath("quantity_words.json").read_text())  # read once, for numbers too
+WORDS = json.loads(data_path("quantity_words.json").read_text(encoding="utf-8"))  # read once, for numbers too
 METRIC_NOUNS = set(WORDS["metric_nouns"])
 
 
