@@ -31,13 +31,13 @@ def _ignore(folder: str, names: list[str]) -> set[str]:
     return {n for n in names if n in SKIP or n.endswith((".egg-info", ".db", ".db-wal", ".db-shm"))}
 
 
-def _data_files() -> list[str]:
-    data = REPO / "analyzer" / "data"
+def _data_files(src: Path) -> list[str]:
+    data = src / "analyzer" / "data"
     return sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def _modules() -> list[str]:
-    return sorted(p.relative_to(REPO).as_posix() for p in (REPO / "analyzer").rglob("*.py") if "__pycache__" not in p.parts)
+def _modules(src: Path) -> list[str]:
+    return sorted(p.relative_to(src).as_posix() for p in (src / "analyzer").rglob("*.py") if "__pycache__" not in p.parts)
 
 
 @pytest.fixture(scope="module")
@@ -55,17 +55,17 @@ def built(tmp_path_factory) -> dict[str, Path]:
     pip = [sys.executable, "-m", "pip", "wheel", str(unpacked), "--no-deps", "--no-build-isolation", "--no-index"]
     subprocess.run([*pip, "-q", "-w", str(out)], cwd=tmp, **run)
     (wheel,) = out.glob("newsig-*.whl")
-    return {"sdist": sdist, "wheel": wheel, "tmp": tmp}
+    return {"sdist": sdist, "wheel": wheel, "tmp": tmp, "src": src}  # src: the copy built (the checkout may change meanwhile)
 
 
 def test_wheel_holds_model_data_and_every_module(built):
     names = set(zipfile.ZipFile(built["wheel"]).namelist())
     assert {f"newsig_models/{f}" for f in MODEL_FILES} <= names
     assert not any(n.startswith("models/") for n in names)  # never a bare "models" in site-packages
-    missing = [f for f in _data_files() if f"analyzer/data/{f}" not in names]
+    missing = [f for f in _data_files(built["src"]) if f"analyzer/data/{f}" not in names]
     assert not missing, f"analyzer/data files not in the wheel: {missing}"
     assert "analyzer/data/LICENSES.md" in names
-    missing = [m for m in _modules() if m not in names]
+    missing = [m for m in _modules(built["src"]) if m not in names]
     assert not missing, f"modules not in the wheel (a folder without __init__.py?): {missing}"
     assert "cli.py" in names
 
@@ -88,7 +88,7 @@ def test_sdist_holds_models_folder_and_data(built):
     with tarfile.open(built["sdist"]) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     assert {f"models/{f}" for f in MODEL_FILES} <= names
-    assert {f"analyzer/data/{f}" for f in _data_files()} <= names
+    assert {f"analyzer/data/{f}" for f in _data_files(built["src"])} <= names
 
 
 def test_unpacked_wheel_finds_its_own_files(built):
