@@ -29,7 +29,7 @@ class BadDate(NewsigError):
 
 
 class ModelMissing(NewsigError):
-    """The sentiment model is missing or corrupt (restore models/ with `git checkout models/` or retrain with `newsig model train`)"""
+    """The sentiment model is missing or corrupt (reinstall newsig, or in a checkout restore models/ with `git checkout models/`; or retrain with `newsig model train`)"""
 
 
 class BadSetting(NewsigError):
@@ -38,6 +38,10 @@ class BadSetting(NewsigError):
 
 class UniverseError(NewsigError):
     """Ticker universe error"""
+
+
+class UniverseFileBroken(UniverseError):
+    """The built-in ticker universe is missing or corrupt (restore it with `git checkout analyzer/data/universe.tsv.gz` or rebuild it with `python scripts/build_universe.py`)"""
 
 
 class DatabaseError(NewsigError):

@@ -30,9 +30,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
+import io
 import json
 import re
 import sys
+import unicodedata
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -297,6 +301,439 @@ def build_kr(listing: Path, prices: Path, n_kospi: int = 230, n_kosdaq: int = 15
     return rows
 
 
+# ---- the compiled universe (all SEC, KRX and FinanceDatabase listings) ---------------
+
+# global_equities exchange code -> (exchange name used in newsig, ISO country of the venue)
+VENUES = {
+    "JPX": ("TSE", "JP"), "HKG": ("HKEX", "HK"), "SHH": ("SSE", "CN"), "SHZ": ("SZSE", "CN"),
+    "NSE": ("NSE", "IN"), "NSI": ("NSE", "IN"), "BSE": ("BSE", "IN"), "ASX": ("ASX", "AU"), "LSE": ("LSE", "GB"),
+    "PAR": ("Euronext Paris", "FR"), "GER": ("XETRA", "DE"), "AMS": ("Euronext Amsterdam", "NL"),
+    "MIL": ("Borsa Italiana", "IT"), "MCE": ("BME", "ES"), "STO": ("Nasdaq Stockholm", "SE"),
+    "TOR": ("TSX", "CA"), "VAN": ("TSXV", "CA"), "CNQ": ("CSE", "CA"), "NEO": ("Cboe Canada", "CA"),
+    "KSC": ("KOSPI", "KR"), "KOE": ("KOSDAQ", "KR"), "TAI": ("TWSE", "TW"), "TWO": ("TPEx", "TW"),
+    "SET": ("SET", "TH"), "SAO": ("B3", "BR"), "VIE": ("Wiener Börse", "AT"), "MEX": ("BMV", "MX"),
+    "JKT": ("IDX", "ID"), "EBS": ("SIX", "CH"), "TLV": ("TASE", "IL"), "IST": ("Borsa Istanbul", "TR"),
+    "OSL": ("Oslo Børs", "NO"), "JNB": ("JSE", "ZA"), "BUE": ("BYMA", "AR"), "CPH": ("Nasdaq Copenhagen", "DK"),
+    "SGO": ("Santiago", "CL"), "HEL": ("Nasdaq Helsinki", "FI"), "BRU": ("Euronext Brussels", "BE"),
+    "SES": ("SGX", "SG"), "NZE": ("NZX", "NZ"), "ATH": ("Athens", "GR"), "LIS": ("Euronext Lisbon", "PT"),
+    "ISE": ("Euronext Dublin", "IE"), "SAU": ("Tadawul", "SA"), "KLS": ("Bursa Malaysia", "MY"),
+    "MCX": ("MOEX", "RU"), "CAI": ("EGX", "EG"), "DOH": ("QSE", "QA"), "BUD": ("Budapest", "HU"),
+    "PRA": ("Prague", "CZ"), "CSE": ("CSE Sri Lanka", "LK"), "AQS": ("Aquis", "GB"), "ICE": ("Nasdaq Iceland", "IS"),
+    "LIT": ("Nasdaq Vilnius", "LT"), "RIS": ("Nasdaq Riga", "LV"), "TAL": ("Nasdaq Tallinn", "EE"),
+    "CCS": ("Caracas", "VE"), "NGM": ("NASDAQ", "US"), "NCM": ("NASDAQ", "US"), "ASE": ("NYSE AMERICAN", "US"),
+    "PCX": ("NYSE ARCA", "US"), "BTS": ("Cboe BZX", "US"), "IOB": ("LSE IOB", None), "TLO": ("Tradegate", None),
+    "FKA": ("Fukuoka", "JP"), "SAP": ("Sapporo", "JP"), "ENX": ("Euronext", None),
+}
+# among several home-country venues, the main board first
+VENUE_RANK = {"NSE": 0, "NSI": 1, "BSE": 2, "HKG": 0, "SHH": 1, "SHZ": 1, "TOR": 0, "VAN": 1, "NEO": 2, "CNQ": 3,
+              "TAI": 0, "TWO": 1, "LSE": 0, "AQS": 2, "JPX": 0, "FKA": 2, "SAP": 2, "KSC": 0, "KOE": 0}
+# a company whose own country has no listing here: where its main line most likely is
+FALLBACK_RANK = ["US", "HKG", "LSE", "AMS", "PAR", "GER", "EBS", "TOR", "ASX", "SES", "STO", "OSL", "CPH", "MIL",
+                 "MCE", "BRU", "JPX", "NSE", "JNB", "TLV"]
+COUNTRY_ISO = {
+    "United States": "US", "India": "IN", "China": "CN", "Japan": "JP", "Canada": "CA", "South Korea": "KR",
+    "Australia": "AU", "Taiwan": "TW", "Thailand": "TH", "United Kingdom": "GB", "France": "FR", "Hong Kong": "HK",
+    "Germany": "DE", "Sweden": "SE", "Brazil": "BR", "Indonesia": "ID", "Italy": "IT", "Austria": "AT",
+    "Israel": "IL", "Singapore": "SG", "Switzerland": "CH", "Norway": "NO", "Turkey": "TR", "Denmark": "DK",
+    "Chile": "CL", "Spain": "ES", "Finland": "FI", "Netherlands": "NL", "South Africa": "ZA", "Russia": "RU",
+    "Belgium": "BE", "Egypt": "EG", "New Zealand": "NZ", "Greece": "GR", "Ireland": "IE", "Saudi Arabia": "SA",
+    "Mexico": "MX", "Malaysia": "MY", "Luxembourg": "LU", "Argentina": "AR", "Bermuda": "BM",
+    "Cayman Islands": "KY", "Portugal": "PT", "Poland": "PL", "Philippines": "PH", "Qatar": "QA",
+    "Hungary": "HU", "Czech Republic": "CZ", "Sri Lanka": "LK", "Iceland": "IS", "Lithuania": "LT",
+    "Latvia": "LV", "Estonia": "EE", "Venezuela": "VE", "Jersey": "JE", "Guernsey": "GG", "Isle of Man": "IM",
+    "Macau": "MO", "Cyprus": "CY", "Monaco": "MC", "Peru": "PE", "Colombia": "CO", "Panama": "PA",
+    "United Arab Emirates": "AE", "Vietnam": "VN", "Kazakhstan": "KZ", "Malta": "MT", "Gibraltar": "GI",
+    "Puerto Rico": "PR", "British Virgin Islands": "VG", "Bahamas": "BS", "Uruguay": "UY", "Costa Rica": "CR",
+    "Jordan": "JO", "Ukraine": "UA", "Nigeria": "NG", "Kenya": "KE", "Mongolia": "MN", "Marshall Islands": "MH",
+    "Liechtenstein": "LI", "Slovenia": "SI", "Croatia": "HR", "Romania": "RO", "Bulgaria": "BG", "Serbia": "RS",
+}
+# GICS-ish size buckets of the vendor file
+SIZES = {"Mega Cap": 5, "Large Cap": 4, "Mid Cap": 3, "Small Cap": 2, "Micro Cap": 1, "Nano Cap": 0}
+CURRENCY = {"US": "USD"}
+JUNK = re.compile(
+    r"%|\d+[.,/]\d+|\b(?:ETF|ETFs|ETC|ETP|ETN|LOF|Fund|Fundo|Funds|Tracker|Warrants?|Wts?|CW|TB|MTN|Notes?|Bonds?|"
+    r"Leverage Shares|iShares|ISHARES|Xtrackers|Lyxor|Amundi|SPDR|Invesco|WisdomTree|Vanguard|Certificates?|"
+    r"Rights?|Units?|Debentures?|Pref|Preferred|Pfd|DRN|Unsponsored|Sponsored|Cedear|BDR)\b", re.I)
+DEPOSITARY = re.compile(r"\b(?:Sponsored|Unsponsored|GDR|ADR|ADS|Depositary\s+(?:Receipts?|Shares?)|"
+                        r"Class\s+[A-Z]|Ord(?:inary)?\s+Shs?|Ordinary\s+Shares|Registered\s+Shares?|Shs)\b.*$", re.I)
+LEGAL = (r"inc|incorporated|corp|corporation|co|company|companies|ltd|limited|plc|p\.?l\.?c|llc|l\.?p|lp|sa|s\.?a|"
+         r"nv|n\.?v|ag|se|spa|s\.?p\.?a|ab|publ|asa|as|a/s|oyj|tbk|pt|bhd|berhad|kgaa|sab de cv|s\.?a\.?b\.?|"
+         r"de c\.?v|cv|sca|pcl|public company|jsc|pjsc|gmbh|holding|holdings|group|the|new|/de/?|/[a-z]{2}/?")
+LEGAL_WORDS = re.compile(rf"(?:[\s,]+|^)(?:{LEGAL})\.?$", re.I)
+FRONT_WORDS = re.compile(r"^(?:the|pt)\s+", re.I)
+# trailing words a company's everyday name drops ("Toyota Motor" -> "Toyota"), one at most
+DESCRIPTORS = re.compile(r"\s+(?:Motors?|Industries|Industry|International|Technologies|Technology|Enterprises|"
+                         r"Pharmaceuticals?|Therapeutics|Biosciences?|Holdings?|Group|Systems|Worldwide|Global|"
+                         r"Incorporated)$")
+
+
+def ascii_fold(s: str) -> str:
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+
+
+def group_key(name: str) -> str:
+    """Identity of a company name across vendors and venues: 'Tencent Holding Ltd.' ~ 'TENCENT HOLDINGS LTD'."""
+    s = ascii_fold(DEPOSITARY.sub("", name)).lower().replace("&", " and ")
+    s = re.sub(r"\bholdings\b", "holding", s)
+    s = re.sub(r"[^\w\s/]", " ", s)
+    words = s.split()
+    legal = {"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc", "llc", "lp",
+             "sa", "nv", "ag", "se", "spa", "ab", "publ", "asa", "oyj", "tbk", "pt", "bhd", "berhad", "kgaa", "the",
+             "s", "a", "p", "l", "c", "v", "n", "de", "cv", "sab", "pcl", "jsc", "pjsc", "gmbh", "adr", "new"}
+    while words and words[-1] in legal | {"holding"} and len(words) > 1:
+        words.pop()
+    while words and words[0] in {"the", "pt"} and len(words) > 1:
+        words.pop(0)
+    return " ".join(w for w in words if not w.startswith("/"))
+
+
+def recase(name: str) -> str:
+    """'TENCENT HOLDINGS LTD' -> 'Tencent Holdings Ltd'; in mixed-case names only long upper-case words
+    ('BROOKFIELD Corp'); short words stay upper ('IBM')."""
+    if name != name.upper() or not re.search(r"[A-Z]", name):
+        return " ".join(w.capitalize() if len(w) >= 6 and w.isalpha() and w.isupper() else w for w in name.split(" "))
+    out = []
+    for w in name.split(" "):
+        core = re.sub(r"[^A-Za-z]", "", w)
+        if len(core) <= 3 and w.upper() not in {"THE", "AND", "OF", "FOR", "INC", "LTD", "CO", "CO.", "INC.", "LTD."} \
+                or not re.search(r"[AEIOUY]", core):
+            out.append(w)
+        else:
+            out.append("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")))
+    return " ".join(out)
+
+
+def display_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", DEPOSITARY.sub("", name)).strip(" ,")
+    name = re.sub(r"\s*/[A-Za-z]{2,3}/?\s*$", "", name)  # SEC's 'INC /DE/'
+    return recase(name)
+
+
+def short_names(name: str) -> list[tuple[str, int]]:
+    """(form, level): the name without legal suffixes (level 1), then without one descriptor (level 2)."""
+    out: list[tuple[str, int]] = []
+    s = FRONT_WORDS.sub("", name.strip(" ,"))
+    for _ in range(4):
+        t = LEGAL_WORDS.sub("", s).strip(" ,.-&")
+        if t == s or len(t) < 2:
+            break
+        s = t
+        out.append((s, 1))
+    d = DESCRIPTORS.sub("", s).strip(" ,")
+    if d != s and len(d) >= 4:
+        out.append((d, 2))
+    return [(f, lvl) for f, lvl in out if f != name]
+
+
+def read_sec(path: Path) -> list[dict]:
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    groups: dict[str, list[dict]] = {}
+    for i, r in enumerate(rows):
+        r["rank"] = i
+        groups.setdefault(r["cik"], []).append(r)
+    out = []
+    for cik, rs in groups.items():
+        home = rs[0]
+        ex = {"NASDAQ": "NASDAQ", "NYSE": "NYSE", "CBOE": "CBOE", "OTC": "OTC"}.get(home["exchange"].upper(), "")
+        if not ex:
+            continue
+        rank = home["rank"]
+        size = 5 if rank < 100 else 4 if rank < 600 else 3 if rank < 1500 else 2 if rank < 3000 else 1 if rank < 5000 else 0
+        if ex == "OTC":
+            size = min(size, 1)
+        tick = home["ticker"].upper()
+        out.append({
+            "name": display_name(home["title"]), "vendor": home["title"], "ticker": tick.replace("-", "."),
+            "exchange": ex, "symbol": tick.replace(".", "-"), "country": "US", "currency": "USD", "sector": "",
+            "size": size, "alts": [r["ticker"].upper().replace(".", "-") for r in rs[1:]],
+        })
+    return out
+
+
+def read_global(path: Path) -> list[dict]:
+    out = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            country = COUNTRY_ISO.get(r["country"] or "")
+            name = r["name"] or ""
+            if not country or not name or r["exchange"] not in VENUES:
+                continue
+            venue, venue_country = VENUES[r["exchange"]]
+            depositary = bool(re.search(r"\b(?:GDR|ADR|ADS|Depositary)\b", name, re.I))
+            if JUNK.search(DEPOSITARY.sub("", name)):
+                continue
+            sym = r["symbol"]
+            if re.match(r"[A-Z]{2}[0-9A-Z]{9}\d", sym):
+                continue  # an ISIN for a code: certificates and structured products
+            ticker = sym.rsplit(".", 1)[0] if "." in sym else sym
+            out.append({
+                "name": display_name(name), "vendor": name, "ticker": ticker, "exchange": venue, "symbol": sym,
+                "country": country, "currency": r["currency"] or "", "sector": r["sector"] or "",
+                "size": SIZES.get(r["market_cap"] or "", -1), "gx": r["exchange"],
+                "home_ok": (venue_country == country or (country, venue_country) == ("CN", "HK")) and not depositary, "depositary": depositary,
+                "ids": {x for x in (r["isin"], r["composite_figi"]) if x},
+            })
+    return out
+
+
+def read_krx(path: Path) -> list[dict]:
+    from analyzer.universe.listings import clean_company_name
+
+    out = []
+    for r in csv.DictReader(path.open(encoding="utf-8")):
+        if r["listed_2026_03"] != "1" and r["has_prices_2025"] != "1":
+            continue
+        code = r["code"]
+        if r["market"] not in ("KOSPI", "KOSDAQ") or "스팩" in r["name_ko"]:
+            continue
+        en = clean_company_name(r["name_en"]) if r["name_en"] else ""
+        name = recase(en) if en else r["name_ko"]
+        sfx = "KQ" if r["market"] == "KOSDAQ" else "KS"
+        out.append({"name": name, "vendor": r["name_en"] or r["name_ko"], "ticker": code, "exchange": r["market"],
+                    "symbol": f"{code}.{sfx}", "country": "KR", "currency": "KRW", "sector": "",
+                    "size": 2, "alts": [], "ko": r["name_ko"], "pref": not code.endswith("0")})
+    return out
+
+
+class DSU:
+    def __init__(self, n):
+        self.p = list(range(n))
+
+    def find(self, a):
+        while self.p[a] != a:
+            self.p[a] = self.p[self.p[a]]
+            a = self.p[a]
+        return a
+
+    def union(self, a, b):
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.p[max(a, b)] = min(a, b)
+
+
+def _home_key(r: dict) -> tuple:
+    return (not r.get("home_ok", True), VENUE_RANK.get(r.get("gx", ""), 1), bool(r.get("pref")),
+            r.get("depositary", False), -r["size"], len(r["ticker"]), r["ticker"])
+
+
+def _fallback_key(r: dict) -> tuple:
+    gx = r.get("gx", "US")
+    rank = FALLBACK_RANK.index(gx) if gx in FALLBACK_RANK else len(FALLBACK_RANK)
+    return (r.get("depositary", False), rank, -r["size"], len(r["ticker"]))
+
+
+def assemble(sec: list[dict], glob: list[dict], krx: list[dict]) -> list[dict]:
+    """Companies (home listing + alternates + every vendor name) from the three sources."""
+    # 1. global rows into companies: same country and name, or a shared ISIN / FIGI
+    dsu = DSU(len(glob))
+    first: dict[tuple, int] = {}
+    for i, r in enumerate(glob):
+        for k in [("n", r["country"], group_key(r["vendor"]))] + [("i", r["country"], x) for x in r["ids"]]:
+            if k in first:
+                dsu.union(first[k], i)
+            else:
+                first[k] = i
+    groups: dict[int, list[dict]] = defaultdict(list)
+    for i, r in enumerate(glob):
+        groups[dsu.find(i)].append(r)
+    krx_by_sym = {r["symbol"]: r for r in krx}
+    companies: list[dict] = []
+    us_groups: dict[str, list[dict]] = defaultdict(list)
+    for rows in groups.values():
+        country = rows[0]["country"]
+        size = max(r["size"] for r in rows)
+        homes = [r for r in rows if r["home_ok"]]
+        kr_home = next((krx_by_sym[r["symbol"]] for r in rows if r["symbol"] in krx_by_sym), None)
+        if kr_home is not None:  # KRX is the fuller Korean list: the vendor's lines only add size and alternates
+            kr_home["size"] = max(kr_home["size"], size)
+            kr_home["alts"] += [r["symbol"] for r in rows if r["symbol"] != kr_home["symbol"]]
+            kr_home.setdefault("vendors", []).extend(r["vendor"] for r in rows)
+            kr_home["sector"] = kr_home["sector"] or next((r["sector"] for r in rows if r["sector"]), "")
+            continue
+        if country == "US":
+            us_groups[group_key(rows[0]["vendor"])].append({"rows": rows, "size": size})
+            continue
+        home = min(homes, key=_home_key) if homes else min(
+            (r for r in rows if not r["depositary"]), key=_fallback_key, default=None)
+        if home is None or home["exchange"] in ("LSE IOB", "Tradegate", "KOSPI", "KOSDAQ"):
+            continue  # (a Korean line the KRX list lacks is delisted)
+        companies.append({**home, "size": size, "sector": home["sector"] or next((r["sector"] for r in rows if r["sector"]), ""),
+                          "alts": [r["symbol"] for r in rows if r is not home],
+                          "vendors": list(dict.fromkeys(r["vendor"] for r in rows))})
+    # 2. KRX: preferred shares are alternates of the common stock of the same name
+    commons = {r["name"]: r for r in krx if not r["pref"]}
+    for r in krx:
+        if r["pref"]:
+            base = next((c for n, c in commons.items() if r["name"].startswith(n)), None) if False else None
+            continue  # preferred lines are found by code, not by name: left out of the name index
+        companies.append({**r, "vendors": [r["vendor"], *r.get("vendors", [])]})
+    # 3. SEC: a foreign company's US line (ADR) joins its home company; a US company absorbs its foreign lines
+    by_key: dict[str, list[dict]] = defaultdict(list)
+    for c in companies:
+        if c["country"] != "US":
+            by_key[group_key(c["vendor"])].append(c)
+    for s in sec:
+        gk = group_key(s["vendor"])
+        foreign = by_key.get(gk, [])
+        if len(foreign) == 1 and len(gk) >= 3 and (foreign[0]["size"] >= 2 or s["exchange"] == "OTC"):
+            foreign[0]["alts"] += [s["symbol"], *s["alts"]]
+            foreign[0]["vendors"].append(s["vendor"])
+            continue
+        for g in us_groups.pop(gk, []):
+            s["alts"] += [r["symbol"] for r in g["rows"]]
+            s["size"] = max(s["size"], g["size"])
+            s["sector"] = s["sector"] or next((r["sector"] for r in g["rows"] if r["sector"]), "")
+        companies.append({**s, "vendors": [s["vendor"]]})
+    for gs in us_groups.values():  # US companies SEC does not list: only those with a US venue line
+        for g in gs:
+            homes = [r for r in g["rows"] if r["home_ok"]]
+            if homes:
+                home = min(homes, key=_home_key)
+                home["ticker"] = home["ticker"].replace("-", ".")
+                companies.append({**home, "size": g["size"], "alts": [r["symbol"] for r in g["rows"] if r is not home],
+                                  "vendors": [home["vendor"]]})
+    return companies
+
+
+GEO = frozenset("""china japan india korea america american europe european asia asian pacific africa african
+canada canadian australia australian germany german france french britain british england english italy italian
+spain spanish brazil mexico russia singapore hong kong taiwan thailand indonesia malaysia vietnam israel turkey
+global international national united world first general national central western eastern northern southern
+new york london tokyo paris berlin beijing shanghai shenzhen mumbai delhi seoul sydney toronto zurich""".split())
+
+
+def _forms(c: dict) -> list[tuple[str, int]]:
+    """(name, level) for one company: curated 0, vendor names 1, legal-stripped 2, descriptor-stripped 3."""
+    out = [(n, 0) for n in c.get("curated", [])]
+    for v in [c["name"], *(display_name(v) for v in c.get("vendors", []))]:
+        out.append((v, 1))
+        out += [(f, 1 + lvl) for f, lvl in short_names(v)]
+    for n in c.get("curated", [])[:1]:
+        out += [(f, 2) for f, lvl in short_names(n) if lvl == 1]
+    if c.get("ko"):
+        out.append((c["ko"], 1))
+    return out
+
+
+def resolve(companies: list[dict]) -> dict[int, list[tuple[str, str]]]:
+    """company index -> [(flag, phrase)] it wins; flag '=' exact case, '?' exact case and weak, '' any case."""
+    from analyzer.universe.listings import AMBIGUOUS, NOT_TICKERS, case_sensitive, common_words
+
+    words = common_words()
+    claims: dict[str, dict[int, tuple[int, str]]] = defaultdict(dict)
+    for i, c in enumerate(companies):
+        for phrase, level in _forms(c):
+            phrase = " ".join(phrase.split()).strip(" ,")
+            low = phrase.lower()
+            if len(phrase) < 2 or low in AMBIGUOUS or (phrase.isupper() and phrase in NOT_TICKERS):
+                continue
+            toks = re.findall(r"[\w&'.-]+", low)
+            if level >= 2 and (len(phrase) < 3 or all(t in GEO for t in toks) or (
+                    len(toks) == 1 and low in words and c["size"] < 4 and level >= 2)):
+                continue  # "SL", "China", "Pioneer" (small): a derived short name that is anyone's word
+            old = claims[low].get(i)
+            if old is None or level < old[0]:
+                claims[low][i] = (level, phrase)
+    won: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for low, owners in claims.items():
+        ranked = sorted(owners.items(), key=lambda kv: (kv[1][0], -companies[kv[0]]["size"]))
+        (i, (lvl, phrase)) = ranked[0]
+        if len(ranked) > 1:
+            j, (lvl2, _) = ranked[1]
+            si, sj = companies[i]["size"], companies[j]["size"]
+            bigger = max(companies[k]["size"] for k, _ in ranked[1:])
+            big_other = max(((companies[k]["size"], k) for k, (l2, _) in ranked if l2 > lvl), default=(-1, None))
+            if lvl2 == lvl and not si > bigger:
+                if not (lvl == 0):
+                    continue  # a tie between equals: the name is nobody's
+            if lvl2 == lvl and si > bigger and si < 3:
+                continue  # two small companies: too weak to pick one
+            if big_other[0] >= 4 and si <= 1 and lvl >= 1:
+                i = big_other[1]
+                phrase = owners[i][1]
+        sensitive = case_sensitive(phrase)
+        weak = sensitive and not phrase.isupper()
+        won[i].append(("?" if weak else "=" if sensitive else "", phrase))
+    for i, names in won.items():  # "Unilever PLC" when "Unilever" is won too: the linker reads the suffix itself
+        lows = {p.lower() for _, p in names}
+        keep = [(f, p) for f, p in names if p == companies[i]["name"]
+                or not any(s.lower() in lows for s, _ in short_names(p) if s.lower() != p.lower())]
+        won[i] = keep
+    return won
+
+
+def apply_overlay(companies: list[dict], rows: list[dict]) -> None:
+    """Curated rows (names, aliases, sectors) onto the company whose home or alternate they name."""
+    by_sym: dict[str, dict] = {}
+    for c in companies:
+        for s in [c["symbol"], *c["alts"]]:
+            by_sym.setdefault(s.upper(), c)
+        by_sym[c["symbol"].upper()] = c
+    for r in rows:
+        c = by_sym.get((r["symbol"] or "").upper())
+        names = [r["name"], *[a for a in r["aliases"].split("|") if a]]
+        if c is None:
+            companies.append({"name": r["name"], "vendor": r["name"], "ticker": r["ticker"], "exchange": r["exchange"],
+                              "symbol": r["symbol"], "country": r["country"], "currency": r["currency"],
+                              "sector": r["sector"], "size": 3, "alts": [], "vendors": [], "curated": names,
+                              "kind": r["kind"]})
+            continue
+        if c["symbol"].upper() == r["symbol"].upper():
+            c["name"] = r["name"]
+            if r["exchange"]:
+                c["exchange"] = r["exchange"]
+            c["kind"] = r["kind"]
+        c["sector"] = r["sector"] or c["sector"]
+        c.setdefault("curated", []).extend(names)
+        if c["size"] < 3:
+            c["size"] = 3  # a curated row is a company news names
+
+
+COMPILED_COLUMNS = ("name", "ticker", "exchange", "symbol", "country", "currency", "sector", "size", "kind", "names",
+                    "alternates")
+
+
+def write_compiled(companies: list[dict], won: dict, path: Path, notice: str) -> None:
+    buf = io.StringIO()
+    buf.write("# " + notice.replace("\n", "\n# ") + "\n")
+    buf.write("\t".join(COMPILED_COLUMNS) + "\n")
+    for i, c in sorted(enumerate(companies), key=lambda t: (t[1]["country"], t[1]["symbol"])):
+        names = [f + p for f, p in won.get(i, [])]
+        cells = [c["name"], c["ticker"], c["exchange"], c["symbol"], c["country"], c["currency"], c["sector"],
+                 str(c["size"]), c.get("kind", "company"), "|".join(names),
+                 "|".join(dict.fromkeys(a for a in c["alts"] if a != c["symbol"]))]
+        buf.write("\t".join(x.replace("\t", " ").replace("\n", " ") for x in cells) + "\n")
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write(buf.getvalue())
+
+
+NOTICE = """newsig ticker universe, compiled by scripts/build_universe.py (do not edit; rebuild instead).
+Sources: SEC company_tickers_exchange (us_listing.csv, public domain), KRX/OpenDART listing (krx_listing.csv),
+JerBouma/FinanceDatabase equities (global_equities.csv.gz) -- MIT License, Copyright (c) 2023 Jeroen Bouma;
+see analyzer/data/LICENSES.md for the full licence text. Curated names: listings_us_eu.csv, listings_kr.csv."""
+
+
+def build_compiled(sec_path: Path, global_path: Path, krx_path: Path, out: Path) -> None:
+    """The compiled universe: every SEC, KRX and FinanceDatabase listing grouped into companies
+    (home listing + alternates), curated names laid over them, names resolved; plus the common-word list."""
+    import time
+
+    from analyzer.universe.listings import common_words
+
+    t = time.time()
+    companies = assemble(read_sec(sec_path), read_global(global_path), read_krx(krx_path))
+    curated = []
+    for f in ("listings_us_eu.csv", "listings_kr.csv"):
+        curated += list(csv.DictReader((DATA / f).open(encoding="utf-8")))
+    apply_overlay(companies, curated)
+    won = resolve(companies)
+    write_compiled(companies, won, out, NOTICE)
+    with gzip.open(DATA / "common_words.txt.gz", "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("\n".join(sorted(w for w in common_words() if " " not in w)) + "\n")
+    print(f"wrote {len(companies)} companies, {sum(len(v) for v in won.values())} names to "
+          f"{out.relative_to(ROOT)} ({out.stat().st_size / 1e6:.1f} MB, {time.time() - t:.0f} s)")
+
+
 def write(rows: list[dict[str, str]], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
@@ -307,15 +744,24 @@ def write(rows: list[dict[str, str]], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", choices=["us_eu", "kr"])
+    ap.add_argument("--only", choices=["compiled", "us_eu", "kr"], default="compiled",
+                    help="compiled (default): analyzer/data/universe.tsv.gz; us_eu / kr: the curated input CSVs")
+    ap.add_argument("--global-equities", type=Path, default=SHARED / "global_equities.csv.gz")
     ap.add_argument("--sec-exchanges", type=Path, default=SHARED / "us_listing.csv")
     ap.add_argument("--krx-listing", type=Path, default=SHARED / "krx_listing.csv")
     ap.add_argument("--krx-prices", type=Path, default=SHARED / "krx_all_daily_2025-02_04.csv.gz")
     args = ap.parse_args(argv)
     DATA.mkdir(parents=True, exist_ok=True)
-    if args.only in (None, "us_eu"):
+    if args.only == "compiled":
+        for p in (args.sec_exchanges, args.global_equities, args.krx_listing):
+            if not p.exists():
+                print(f"not found: {p}", file=sys.stderr)
+                return 1
+        build_compiled(args.sec_exchanges, args.global_equities, args.krx_listing, DATA / "universe.tsv.gz")
+        return 0
+    if args.only == "us_eu":
         write(build_us_eu(sec_exchanges(args.sec_exchanges)), DATA / "listings_us_eu.csv")
-    if args.only in (None, "kr"):
+    if args.only == "kr":
         if not args.krx_listing.exists():
             print(f"KRX listing not found: {args.krx_listing}", file=sys.stderr)
             return 1

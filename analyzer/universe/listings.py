@@ -31,18 +31,23 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import gzip
 import io
 import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
+import zlib
 
-from analyzer.errors import UniverseError
+from analyzer.errors import UniverseError, UniverseFileBroken
 from analyzer.resources import data_dir
 
 DATA_DIR = data_dir()
-BUILTIN_FILES = ("listings_us_eu.csv", "listings_kr.csv", "indices.csv", "firms.csv")
+COMPILED_FILE = "universe.tsv.gz"  # made by scripts/build_universe.py from listings_*.csv and the shared lists
+BUILTIN_FILES = ("indices.csv", "firms.csv")  # curated by hand, read at load and laid over the compiled file
+COMPILED_COLUMNS = ("name", "ticker", "exchange", "symbol", "country", "currency", "sector", "size", "kind", "names",
+                    "alternates")
 COLUMNS = ("name", "ticker", "exchange", "symbol", "country", "currency", "sector", "aliases", "kind")
 KINDS = ("company", "index", "firm")
 
@@ -89,6 +94,8 @@ class Listing:
     sector: str | None = None
     aliases: tuple[str, ...] = ()
     kind: str = "company"  # company | index | firm
+    size: int = -1  # 5 mega .. 0 nano cap, -1 unknown (the compiled universe's bucket)
+    alternates: tuple[str, ...] = ()  # the company's other listings (ADRs, secondary lines), Yahoo symbols
 
     @property
     def is_press(self) -> bool:
@@ -114,10 +121,17 @@ class Listing:
 
 @functools.lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """Lower-case English dictionary words (WordNet lemmas shipped with en_core_web_sm)."""
+    """Lower-case English dictionary words (WordNet lemmas shipped with en_core_web_sm), read from
+    ``analyzer/data/common_words.txt.gz`` (written by scripts/build_universe.py from the model's
+    lookups, so that start-up does not unpack them), else from the model itself."""
     import importlib.util
 
     words: set[str] = {"the", "of", "and", "for", "a", "an", "in", "on", "to", "new", "first", "general"}
+    try:
+        with gzip.open(DATA_DIR / "common_words.txt.gz", "rt", encoding="utf-8") as fh:
+            return frozenset(words | set(fh.read().split("\n")) - {""})
+    except (OSError, EOFError, zlib.error):
+        pass
     try:
         import srsly
 
@@ -186,19 +200,28 @@ def clean_company_name(name: str) -> str:
 
 @dataclass
 class Universe:
-    """All listings plus the name and code indexes the linker and ``show`` use."""
+    """All listings plus the name and code indexes the linker and ``show`` use.
+
+    ``compiled`` holds the names the build already resolved (lower-case phrase -> (phrase, listing
+    key, case-sensitive)); the curated and user layers' names are resolved at load and win over them.
+    """
 
     listings: list[Listing]
     _tier: dict[str, int] = field(default_factory=dict, repr=False)  # listing key -> 0 user, 1 built-in
+    compiled: dict[str, tuple[str, str, bool]] = field(default_factory=dict, repr=False)
+    layered: frozenset[str] = field(default_factory=frozenset, repr=False)  # keys of listings from CSV layers
 
     def __post_init__(self) -> None:
         self._codes: dict[str, list[Listing]] = {}
+        self._by_key = {x.key: x for x in self.listings}
         for listing in self.listings:
             for code in {listing.ticker, listing.symbol}:
                 if code:
                     self._codes.setdefault(code.upper(), []).append(listing)
+        self._alt_codes: dict[str, Listing] | None = None
         self._phrases: list[tuple[str, Listing, bool]] | None = None
         self._winners: dict[str, list[tuple[str, Listing]]] | None = None
+        self._sensitive: dict[str, bool] = {}
 
     def phrases(self) -> list[tuple[str, Listing, bool]]:
         """(phrase, listing, case_sensitive) for every name the linker may match.
@@ -212,8 +235,12 @@ class Universe:
             for low, winners in self._resolve().items():
                 if len(winners) == 1:
                     phrase, listing = winners[0]
-                    forms = {phrase} | {n for n in listing.names if n.lower() == low}
-                    sensitive = case_sensitive(phrase)
+                    sensitive = self._sensitive.get(low)
+                    if sensitive is None:
+                        sensitive = case_sensitive(phrase)
+                        forms = {phrase} | {n for n in listing.names if n.lower() == low}
+                    else:
+                        forms = {phrase}
                     for form in sorted(forms) if sensitive else [phrase]:
                         out.append((form, listing, sensitive))
             self._phrases = out
@@ -222,8 +249,17 @@ class Universe:
     def _resolve(self) -> dict[str, list[tuple[str, Listing]]]:
         """lower-case phrase -> the (phrase, listing) pairs that win it (one, or a tie)."""
         if self._winners is None:
+            winners: dict[str, list[tuple[str, Listing]]] = {}
+            by_key = self._by_key
+            for low, (phrase, key, sensitive) in self.compiled.items():
+                listing = by_key.get(key)
+                if listing is not None:
+                    winners[low] = [(phrase, listing)]
+                    self._sensitive[low] = sensitive
             claims: dict[str, dict[str, tuple[int, str, Listing]]] = {}
             for listing in self.listings:
+                if listing.key not in self.layered:
+                    continue
                 base = self._tier.get(listing.key, 1) * 2
                 candidates = [(n, base) for n in listing.names]
                 short = short_name(listing.name)
@@ -238,12 +274,21 @@ class Universe:
                     old = owners.get(listing.key)
                     if old is None or rank < old[0]:
                         owners[listing.key] = (rank, phrase, listing)
-            winners: dict[str, list[tuple[str, Listing]]] = {}
-            for low, owners in claims.items():
+            for low, owners in claims.items():  # a curated or user name wins over the compiled one
                 best = min(r for r, _, _ in owners.values())
                 winners[low] = [(p, lst) for r, p, lst in owners.values() if r == best]
+                self._sensitive.pop(low, None)
             self._winners = winners
         return self._winners
+
+    def alternate(self, code: str) -> Listing | None:
+        """The home listing of a company one of whose other lines has this symbol ('UNA.AS' -> Unilever's ULVR)."""
+        if self._alt_codes is None:
+            self._alt_codes = {}
+            for listing in self.listings:
+                for alt in listing.alternates:
+                    self._alt_codes.setdefault(alt.upper(), listing)
+        return self._alt_codes.get(code.upper())
 
     def lookup(self, query: str) -> list[Listing]:
         """Listings whose name or alias is ``query`` (any case), or whose ticker or symbol it is.
@@ -252,15 +297,25 @@ class Universe:
         '247540'
         """
         q = " ".join(query.split())
-        found = list(self._codes.get(q.upper(), []))
-        for _, listing in self._resolve().get(q.lower(), []):
+        found = [listing for _, listing in self._resolve().get(q.lower(), [])]
+        for listing in self._ranked(self._codes.get(q.upper(), [])):
             if listing not in found:
                 found.append(listing)
         return found
 
+    def _ranked(self, found: list[Listing]) -> list[Listing]:
+        """Listings sharing a code, best first: a curated or user listing, then the larger company."""
+        if len(found) < 2:
+            return found
+        return sorted(found, key=lambda x: (x.key not in self.layered, -x.size))
+
     def by_ticker(self, ticker: str, exchange: str | None = None) -> Listing | None:
         """The listing with this exchange code or Yahoo symbol; ``exchange`` breaks ties."""
-        found = self._codes.get(ticker.strip().upper().lstrip("$"), [])
+        code = ticker.strip().upper().lstrip("$")
+        found = self._ranked(self._codes.get(code, []))
+        if not found:
+            alt = self.alternate(code) or (self.alternate(code.replace(".", "-")) if "." in code else None)
+            found = [alt] if alt is not None else []
         if exchange:
             same = [x for x in found if (x.exchange or "").upper() == normalise_exchange(exchange)]
             found = same or found
@@ -279,7 +334,10 @@ EXCHANGES = {"KRX": "KRX", "KSE": "KOSPI", "KOSPI": "KOSPI", "KOSDAQ": "KOSDAQ",
              "NASDAQGS": "NASDAQ", "NASDAQGM": "NASDAQ", "NYSE": "NYSE", "NYSEARCA": "NYSE ARCA",
              "NYSE AMERICAN": "NYSE AMERICAN", "AMEX": "NYSE AMERICAN", "XETRA": "XETRA", "ETR": "XETRA",
              "FWB": "FWB", "FRA": "FWB", "LSE": "LSE", "LON": "LSE", "EPA": "Euronext Paris",
-             "AMS": "Euronext Amsterdam", "TSE": "TSE", "TYO": "TSE", "SIX": "SIX", "BME": "BME", "OTC": "OTC"}
+             "AMS": "Euronext Amsterdam", "TSE": "TSE", "TYO": "TSE", "SIX": "SIX", "BME": "BME", "OTC": "OTC",
+             "OTCMKTS": "OTC", "TSX": "TSX", "TSXV": "TSXV", "TSX-V": "TSXV", "ASX": "ASX", "HKEX": "HKEX",
+             "HKG": "HKEX", "SEHK": "HKEX", "NSE": "NSE", "BSE": "BSE", "SGX": "SGX", "SSE": "SSE", "SZSE": "SZSE",
+             "TWSE": "TWSE", "JSE": "JSE", "NZX": "NZX"}
 
 
 def normalise_exchange(name: str) -> str:
@@ -298,7 +356,11 @@ def yahoo_symbol(ticker: str, exchange: str | None) -> str | None:
     if ex in (None, "NASDAQ", "NYSE", "NYSE AMERICAN", "NYSE ARCA") and not ticker.isdigit():
         return ticker.replace(".", "-")
     suffix = {"XETRA": "DE", "FWB": "F", "LSE": "L", "Euronext Paris": "PA", "Euronext Amsterdam": "AS",
-              "TSE": "T", "SIX": "SW", "BME": "MC"}.get(ex or "")
+              "TSE": "T", "SIX": "SW", "BME": "MC", "TSX": "TO", "TSXV": "V", "ASX": "AX", "HKEX": "HK",
+              "NSE": "NS", "BSE": "BO", "SGX": "SI", "SSE": "SS", "SZSE": "SZ", "TWSE": "TW", "JSE": "JO",
+              "NZX": "NZ"}.get(ex or "")
+    if ex == "HKEX" and ticker.isdigit():
+        ticker = ticker.zfill(4)
     return f"{ticker}.{suffix}" if suffix else None
 
 
@@ -379,7 +441,8 @@ def merge(base: dict[str, Listing], rows: Iterable[Listing], *, replace_existing
             base[row.key] = row
         elif replace_existing:
             aliases = tuple(dict.fromkeys(a for a in (*row.aliases, old.name, *old.aliases) if a != row.name))
-            base[row.key] = replace(row, aliases=aliases)
+            base[row.key] = replace(row, aliases=aliases, size=max(row.size, old.size),
+                                    alternates=row.alternates or old.alternates)
     return base
 
 
@@ -408,18 +471,61 @@ def load_universe(user_dir: Path | None = None) -> Universe:
     return _load(str(folder), stamp)
 
 
+def read_compiled(path: Path | None = None) -> tuple[list[Listing], dict[str, tuple[str, str, bool]]]:
+    """The compiled universe (``analyzer/data/universe.tsv.gz``): its listings, and its resolved names
+    (lower-case phrase -> (phrase, listing key, case-sensitive)). A missing, truncated or malformed
+    file raises :class:`UniverseFileBroken`, which says how to rebuild it."""
+    path = Path(path) if path is not None else DATA_DIR / COMPILED_FILE
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise UniverseFileBroken(f"{path} is missing") from None
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
+        raise UniverseFileBroken(f"{path} cannot be read ({exc})") from None
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    if start >= len(lines) or tuple(lines[start].split("\t")) != COMPILED_COLUMNS:
+        raise UniverseFileBroken(f"{path}: no header row ({' '.join(COMPILED_COLUMNS)})")
+    listings: list[Listing] = []
+    names: dict[str, tuple[str, str, bool]] = {}
+    width = len(COMPILED_COLUMNS)
+    for n, line in enumerate(lines[start + 1:], start + 2):
+        if not line:
+            continue
+        cells = line.split("\t")
+        if len(cells) != width:
+            raise UniverseFileBroken(f"{path}: line {n} has {len(cells)} fields, expected {width}")
+        name, ticker, exchange, symbol, country, currency, sector, size, kind, phrases, alternates = cells
+        forms = phrases.split("|") if phrases else []
+        plain = [f.lstrip("=?") for f in forms]
+        listing = Listing(name, ticker or None, exchange or None, symbol or None, country or None, currency or None,
+                          sector or None, tuple(a for a in plain if a != name), kind or "company",
+                          int(size) if size else -1, tuple(alternates.split("|")) if alternates else ())
+        listings.append(listing)
+        key = listing.key
+        for form, phrase in zip(forms, plain):
+            names[phrase.lower()] = (phrase, key, form[:1] in ("=", "?"))
+    return listings, names
+
+
 @functools.lru_cache(maxsize=8)
 def _load(folder: str, stamp: tuple) -> Universe:
-    merged: dict[str, Listing] = {}
+    compiled, names = read_compiled()
+    merged: dict[str, Listing] = {x.key: x for x in compiled}
+    layered: set[str] = set()
     for name in BUILTIN_FILES:
-        merge(merged, read_csv(DATA_DIR / name))
+        rows = read_csv(DATA_DIR / name)
+        merge(merged, rows)
+        layered.update(r.key for r in rows)
     tier: dict[str, int] = {}
     for path, replaces in _user_layers(Path(folder)):
         rows = read_csv(path)
         merge(merged, rows, replace_existing=replaces)
+        layered.update(r.key for r in rows)
         if replaces:
             tier.update({r.key: 0 for r in rows})
-    return Universe(list(merged.values()), tier)
+    return Universe(list(merged.values()), tier, names, frozenset(layered))
 
 
 def import_csv(path: Path | str, user_dir: Path | None = None) -> int:

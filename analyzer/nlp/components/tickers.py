@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from analyzer.universe.listings import (
@@ -36,7 +35,8 @@ LABELS = {"company": "COMPANY", "index": "INDEX", "firm": "FIRM"}
 CORP_SUFFIXES = frozenset({"corp", "corp.", "corporation", "inc", "inc.", "co", "co.", "ltd", "ltd.", "plc",
                            "ag", "se", "sa", "nv", "n.v.", "s.a.", "llc", "oyj", "asa", "kgaa"})
 _EXCH = (r"NASDAQ|Nasdaq|NYSE\s?American|NYSE\s?Arca|NYSE|AMEX|KRX|KOSPI|Kospi|KOSDAQ|Kosdaq|KSE|XETRA|Xetra|"
-         r"ETR|FWB|FRA|LSE|LON|EPA|AMS|TSE|TYO|SIX|BME|TSX|ASX|HKEX|OTC|OTCMKTS")
+         r"ETR|FWB|FRA|LSE|LON|EPA|AMS|TSE|TYO|SIX|BME|TSXV|TSX-V|TSX|ASX|HKEX|HKG|SEHK|NSE|BSE|SGX|SSE|SZSE|TWSE|"
+         r"JSE|NZX|OTC|OTCMKTS")
 # Yahoo / Reuters market suffixes (the same letters in both) -> exchange
 MARKET_SUFFIXES = {"TO": "TSX", "V": "TSXV", "HK": "HKEX", "AX": "ASX", "SI": "SGX", "SS": "SSE", "SZ": "SZSE",
                    "T": "TSE", "L": "LSE", "PA": "Euronext Paris", "DE": "XETRA", "AS": "Euronext Amsterdam",
@@ -86,29 +86,25 @@ def make_tickers(nlp: Language, name: str, overwrite: bool) -> "TickerLinker":
 
 
 class TickerLinker:
-    """PhraseMatchers over every universe name (built once) plus explicit-ticker patterns."""
+    """A text index over every universe name (built once) plus explicit-ticker patterns."""
 
     def __init__(self, nlp: Language, name: str = "newsig_tickers", overwrite: bool = False,
                  universe: Universe | None = None) -> None:
         self.name, self.overwrite = name, overwrite
         self.universe = universe if universe is not None else load_universe()
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # one matcher key per kind of phrase; the listing is found again from the matched words,
-        # which keeps the build cheap (a key per listing costs several times more)
-        self._strong, self._weak = nlp.vocab.strings.add("newsig_name"), nlp.vocab.strings.add("newsig_common_name")
-        self._by_words: dict[tuple[bool, str], tuple[Listing, bool]] = {}
-        phrases = self.universe.phrases()
-        exact: dict[bool, list[Doc]] = {True: [], False: []}
-        folded: list[Doc] = []
-        for (phrase, listing, sensitive), doc in zip(phrases, nlp.tokenizer.pipe([p for p, _, _ in phrases])):
-            weak = sensitive and not phrase.isupper()
-            words = " ".join(t.text if sensitive else t.lower_ for t in doc)
-            self._by_words.setdefault((sensitive, words), (listing, weak))
-            (exact[weak] if sensitive else folded).append(doc)
-        self.exact.add("newsig_name", exact[False])
-        self.exact.add("newsig_common_name", exact[True])
-        self.folded.add("newsig_name", folded)
+        # every name keyed by its text: exact-case names by the text itself, the others lower-cased;
+        # a document is scanned token by token for the texts of 1..n-token windows (no per-name
+        # tokenisation at start-up, which with tens of thousands of names would cost seconds)
+        self._exact: dict[str, tuple[Listing, bool]] = {}
+        self._folded: dict[str, Listing] = {}
+        longest = 0
+        for phrase, listing, sensitive in self.universe.phrases():
+            if sensitive:
+                self._exact.setdefault(phrase, (listing, not phrase.isupper()))
+            else:
+                self._folded.setdefault(phrase.lower(), listing)
+            longest = max(longest, len(phrase))
+        self._longest = longest
         self._prefixes = name_prefixes(self.universe.listings)
 
     # -- pieces ------------------------------------------------------------------
@@ -118,15 +114,12 @@ class TickerLinker:
         out = []
         persons = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
         surnames = {e[-1].text for e in persons}
-        hits = [(True, m) for m in self.exact(doc)] + [(False, m) for m in self.folded(doc)]
-        for sensitive, (_, start, end) in hits:
+        hits = self._name_hits(doc)
+        windows = {(a, b) for a, b, _, _ in hits}
+        for start, end, listing, weak in hits:
             span = doc[start:end]
-            words = " ".join(t.text if sensitive else t.lower_ for t in span)
-            if (sensitive, words) not in self._by_words:
-                continue
-            listing, weak = self._by_words[(sensitive, words)]
             longer = self._shortened_name(doc, start, end)
-            if longer is not None:  # "HD Hyundai Heavy" is HD Hyundai Heavy Industries, not HD Hyundai
+            if longer is not None and (start, longer[1]) not in windows:  # "HD Hyundai Heavy" is HD Hyundai Heavy Industries, not HD Hyundai
                 (listing, end), weak = longer, False
                 span = doc[start:end]
             if span.text.lower() in GROUP_DEFAULTS and end < len(doc):
@@ -142,10 +135,45 @@ class TickerLinker:
                 continue  # "Harold Rogers", then "Rogers continued": a person, not Rogers Corp
             if listing.country == "KR" and _longer_org_name(doc, start, end):
                 continue  # "HD Hyundai Construction Equipment" is an affiliate, not HD Hyundai
-            while end < len(doc) and doc[end].lower_ in CORP_SUFFIXES and not (
+            while end < len(doc) and not (
                     end + 1 < len(doc) and not doc[end].whitespace_ and doc[end + 1].text == "-"):  # "co-founder"
-                end += 1
+                if doc[end].lower_ in CORP_SUFFIXES:
+                    end += 1
+                elif doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in CORP_SUFFIXES \
+                        and doc[end - 1].lower_ in CORP_SUFFIXES:
+                    end += 2  # "Hanla IMS Co., Ltd."
+                else:
+                    break
             out.append(_Cand(start, end, listing, "universe", weak))
+        return out
+
+    def _name_hits(self, doc: Doc) -> list[tuple[int, int, Listing, bool]]:
+        """(start, end, listing, weak) for every token window whose text is a universe name."""
+        out = []
+        text, n, longest = doc.text, len(doc), self._longest
+        exact, folded = self._exact, self._folded
+        for i in range(n):
+            first = doc[i]
+            if first.is_space or first.is_punct and not first.text[0].isalnum():
+                continue
+            a = first.idx
+            for j in range(i, n):
+                tok = doc[j]
+                b = tok.idx + len(tok.text)
+                if b - a > longest or tok.is_space or "\n" in tok.text:
+                    break
+                window = text[a:b]
+                if "\n" in window:
+                    break
+                if "  " in window or "\t" in window:
+                    window = " ".join(window.split())
+                hit = exact.get(window)
+                if hit is not None:
+                    out.append((i, j + 1, hit[0], hit[1]))
+                    continue
+                listing = folded.get(window.lower())
+                if listing is not None:
+                    out.append((i, j + 1, listing, False))
         return out
 
     def _shortened_name(self, doc: Doc, start: int, end: int) -> tuple[Listing, int] | None:
@@ -181,8 +209,9 @@ class TickerLinker:
                 if how == "suffixed":
                     ex, sfx = MARKET_SUFFIXES[m.group("mkt")], m.group("mkt")
                     listing = self.universe.by_ticker(f"{code}.{sfx}") or self.universe.by_ticker(code, ex)
-                    if listing is not None and normalise_exchange(listing.exchange or "") != normalise_exchange(ex):
-                        listing = None  # the same letters on another market
+                    if listing is not None and normalise_exchange(listing.exchange or "") != normalise_exchange(ex) \
+                            and f"{code}.{sfx}" not in listing.alternates:
+                        listing = None  # the same letters on another market (a company's other line is the company)
                     known = listing is not None
                     if listing is None:
                         listing = Listing(name=code, ticker=code, exchange=ex, symbol=f"{code}.{sfx}")
@@ -192,12 +221,21 @@ class TickerLinker:
                 if how == "ric":
                     ex = RIC_EXCHANGES[m.group("ric")]
                     listing = self.universe.by_ticker(code, ex)
-                    if listing is None or code in NOT_TICKERS or (listing.exchange or "").upper() not in US_EXCHANGES:
-                        continue  # only a US code we know ("U.N" is no ticker); listings move between US venues
-                    found.append((m.start(), m.end(), listing, True, how))
+                    bracketed = doc.text[max(0, m.start() - 2):m.start()].strip().endswith("(") and \
+                        doc.text[m.end():m.end() + 2].strip().startswith(")")
+                    known = listing is not None and (listing.exchange or "").upper() in US_EXCHANGES
+                    if code in NOT_TICKERS or not (known or bracketed):
+                        continue  # only a US code we know ("U.N" is no ticker), or one in brackets after a name
+                    if not known:  # "Staples Inc (SPLS.O)": a delisted or new code names the name before it
+                        listing = Listing(name=code, ticker=code, exchange=ex, symbol=code.replace(".", "-"))
+                    found.append((m.start(), m.end(), listing, known, how))
                     taken.append((m.start(), m.end()))
                     continue
+                if ex and normalise_exchange(ex) == "HKEX" and code.isdigit():
+                    code = code.zfill(4)  # "(HKEX: 700)" is 0700
                 listing = self.universe.by_ticker(code, ex)
+                if listing is not None and ex and not _on_exchange(listing, code, normalise_exchange(ex)):
+                    listing = None  # "(TSX: X)" is not U.S. Steel: the written market decides
                 if how == "bare" and (listing is None or code in NOT_TICKERS or listing.kind == "index"):
                     continue
                 if how == "yahoo" and listing is None and not m.groupdict().get("sfx"):
@@ -257,6 +295,8 @@ class TickerLinker:
                 elif not known:
                     continue  # the universe already linked the name; an unknown code does not override it
                 prev.listing, prev.source = listing, "explicit"
+                # a written code outranks a universe name inside the name it follows ("Acme Widgets (NASDAQ: ACMW)")
+                chosen = [c for c in chosen if c is prev or c.end <= prev.start or c.start >= prev.end]
                 if prev in ner:
                     ner.remove(prev)
                 if prev not in chosen:
@@ -293,6 +333,17 @@ class TickerLinker:
         spans.sort(key=lambda s: s.start)
         doc.spans[SPAN_KEY] = spans
         return doc
+
+
+def _on_exchange(listing: Listing, code: str, exchange: str) -> bool:
+    """The listing (or one of the company's other lines) trades as ``code`` on ``exchange``."""
+    mine = normalise_exchange(listing.exchange or "")
+    if mine == exchange or {mine, exchange} <= US_EXCHANGES | {"OTC", "CBOE"}:
+        return True
+    if exchange in ("KRX", "KOSPI", "KOSDAQ") and mine in ("KOSPI", "KOSDAQ"):
+        return True
+    symbol = yahoo_symbol(code, exchange)
+    return bool(symbol) and symbol in listing.alternates
 
 
 def _no_overlaps(cands: list[_Cand]) -> list[_Cand]:
@@ -342,8 +393,8 @@ def name_prefixes(listings) -> dict[tuple[str, ...], dict[str, Listing]]:
     the listings they start: ("samsung", "heavy") -> {Samsung Heavy Industries}."""
     out: dict[tuple[str, ...], dict[str, Listing]] = {}
     for listing in listings:
-        if listing.kind != "company":
-            continue
+        if listing.kind != "company" or not (listing.country == "KR" or listing.size >= 3):
+            continue  # the groups that name affiliates this way; a small company's words are no prefix
         for name in {listing.name, *listing.aliases}:
             words = tuple(w.lower() for w in name.split())
             for k in range(2, len(words)):
