@@ -34,6 +34,7 @@ CHANGE_TOLERANCE = 0.05  # percentage points, at least; more for a figure stated
 PRICE_TOLERANCE = 0.005  # relative
 STATUSES = ("match", "plausible", "mismatch", "unverifiable")
 RANGE_SESSIONS = ("intraday", "premarket")
+SPLIT_FACTORS = (1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 8.0, 10.0, 15.0, 20.0)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,19 @@ def stated_interval(value: float, qualifier: str | None, tolerance: float) -> tu
         lo, hi = a - max(0.5, 0.15 * a), a + max(0.5, 0.15 * a)
     lo = max(lo, 0.0) if a > 0 else lo
     return (sign * lo, sign * hi) if sign > 0 else (sign * hi, sign * lo)
+
+
+def split_factor(stated: float, close: float) -> float | None:
+    """A stated price that is the close times a common split ratio (2, 3, 4, 5, 7, 10, 1.5, 3:2 ...) within
+    1%: the series has been split-adjusted since (the vendor's US file is), so the traded price is not comparable."""
+    if not stated or not close:
+        return None
+    ratio = stated / close
+    for factor in SPLIT_FACTORS:
+        for r in (factor, 1 / factor):
+            if abs(ratio / r - 1) <= 0.01:
+                return round(r, 4)
+    return None
 
 
 def _pct(value: float, base: float) -> float:
@@ -253,8 +267,10 @@ def _check_one(row: tuple, prices: _Prices, change_tol: float, price_tol: float)
             verdicts.append("match" if ok else "mismatch")
             if not ok:
                 reasons.append(f"stated {change:+g}%, actual {actual:+.2f}%")
-    if price is not None and bar.basis == "adjusted":
-        notes.append("adjusted series: stated price not compared")
+    split = split_factor(price, bar.close) if price is not None else None
+    if price is not None and (bar.basis == "adjusted" or split):
+        notes.append("adjusted series: stated price not compared" if bar.basis == "adjusted"
+                     else f"series looks split-adjusted (x{split:g}): stated price not compared")
         extra["note"] = "; ".join(notes)
     elif price is not None:
         if comparison.endswith("range"):

@@ -90,3 +90,8 @@ def test_stated_figures_allow_their_rounding_and_qualifiers():
     assert rounding_tolerance(0.71) == 0.05
     assert stated_interval(-4.0, "nearly", 0.05) == pytest.approx((-4.5, -3.4))
     assert stated_interval(3.0, "more_than", 0.05) == pytest.approx((2.5, 4.0))
+
+
+def test_a_price_from_before_a_split_is_not_compared_with_an_adjusted_series(db):
+    got = _check(db, _mv(4.0, "close", price=728.0))  # 7 x 104: the series was split 7:1 since
+    assert (got[0].status, got[0].note) == ("match", "series looks split-adjusted (x7): stated price not compared")
