@@ -358,4 +358,4 @@ def test_named_analysts_right_after_a_firms_view_belong_to_that_firm():
     text = ("Ridgeline analysts said the quarter was a clean beat for the lender. "
             '"Margins held up better than we feared," analysts Sam Ito and Lena Park said in a note.')
     views = _views(text)
-    assert [v.firm for v in views] == ["Ridgeline"] and views[0].analyst in {"Sam Ito", "Lena Park"}
+    assert [(v.analyst, v.firm) for v in views] == [("Sam Ito", "Ridgeline"), ("Lena Park", "Ridgeline")]

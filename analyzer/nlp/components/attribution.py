@@ -13,12 +13,10 @@ import re
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
+from analyzer.nlp.components.names import person_names, resolve_surname, split_name
 from analyzer.nlp.components.ratings import title_phrases, word_set
 
-NOT_PERSON = {"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "DATE", "TIME",
-              "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LANGUAGE"}
 FIRM_LABELS = {"FIRM", "COMPANY", "ORG"}
 QUOTE_CHARS = {'"', "“", "”", "``", "''"}
 STOP_PUNCT = {".", "!", "?", ";"}
@@ -37,6 +35,7 @@ class Speaker:
     firm_span: tuple[int, int] | None = None  # token offsets of the firm mention
     role: str | None = None  # analyst | executive | official | None (unknown)
     research: bool = False  # the firm is a brokerage / bank / research house (or named so: "X analysts")
+    co: tuple["Speaker", ...] = ()  # others named with this one ("analysts Sam Wong and Shujin Chen said")
 
 
 def paragraph_break(text: str) -> re.Pattern:
@@ -82,82 +81,6 @@ def org_name(span: Span) -> tuple[str, str | None]:
     return text, None
 
 
-def person_names(doc: Doc, orgs: list[Span]) -> list[Span]:
-    """PERSON entities and capitalised name sequences ("Jung Jin-soo") that are not orgs."""
-    org_tokens = {i for sp in orgs for i in range(sp.start, sp.end)}
-    blocked = {i for e in doc.ents if e.label_ in NOT_PERSON for i in range(e.start, e.end)} | org_tokens
-    titles = word_set("titles")
-    # "Husky said" after "Husky Energy Inc.": the company's short name, whatever NER called it
-    short_names = {sp[0].text for sp in orgs if len(sp) > 1 and sp.label_ == "COMPANY"}
-    found: list[Span] = [e for e in doc.ents if e.label_ == "PERSON" and not any(i in org_tokens for i in range(e.start, e.end))
-                         and not (len(e) == 1 and e.text in short_names)]
-    i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if not _name_token(tok) or i in blocked or tok.lower_ in titles:
-            i += 1
-            continue
-        j = i + 1
-        while j < len(doc) and j not in blocked:
-            nxt = doc[j]
-            if _name_token(nxt) and doc[j - 1].whitespace_:
-                j += 1
-            elif nxt.text in {"-", "‐"} and not doc[j - 1].whitespace_ and not nxt.whitespace_ \
-                    and j + 1 < len(doc) and doc[j + 1].is_alpha:
-                j += 2
-            else:
-                break
-        if sum(1 for t in doc[i:j] if t.is_alpha) >= 2:
-            found.append(doc[i:j])
-        i = max(j, i + 1)
-    # a lone surname of someone named in full ("Choi said"), whatever NER called it
-    prefixes = word_set("name_prefixes")
-    not_names = word_set("not_name_words")
-    stripped = []
-    for span in found:  # "Chair Jerome Powell" -> "Jerome Powell"; "Lyft Chief Executive David Risher" -> "David Risher"
-        cut = max((k for k, t in enumerate(span) if t.lower_ in prefixes or t.lower_ in titles), default=-1)
-        if 0 <= cut < len(span) - 1:
-            span = span[cut + 1:]
-        if not any(t.lower_ in not_names for t in span):  # "Wall Street", "Stock Market Inc"
-            stripped.append(span)
-    surnames = {w for n in stripped if len(parts := split_name(n.text)) >= 2 for w in (parts[0], parts[-1])}
-    text = doc.text
-    for word in surnames:  # regex, so a hyphenated surname ("Diaz-Alvarez", three tokens) is found too
-        for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
-            span = doc.char_span(m.start(), m.end())
-            if span is not None and not any(i in org_tokens for i in range(span.start, span.end)):
-                stripped.append(span)
-    spans = sorted(filter_spans(stripped), key=lambda s: s.start)
-    starts = {s.start for s in spans}
-    return [s for s in spans if not _employer(doc, s, starts, prefixes | titles)]
-
-
-def _employer(doc: Doc, span: Span, name_starts: set[int], titles: frozenset[str]) -> bool:
-    """"Acme Widgets CEO Tom Reed": a name right before a title and another name is the employer."""
-    k = span.end
-    while k < len(doc) and k - span.end < 4 and (doc[k].lower_ in titles or doc[k].is_space):
-        k += 1
-    return k > span.end and k in name_starts and any(t.lower_ in titles for t in doc[span.end:k])
-
-
-def _name_token(tok) -> bool:
-    return tok.is_alpha and tok.is_title and tok.tag_ in {"NNP", "NNPS"}
-
-
-def split_name(name: str) -> list[str]:
-    return name.replace("‐", "-").split()
-
-
-def resolve_surname(word: str, known: list[str]) -> str | None:
-    """'Choi' -> 'Choi Jae-won' when exactly one known full name starts or ends with it.
-
-    Korean names put the family name first, Western names last, so both ends count.
-    Two candidates means ambiguous: None, never a guess.
-    """
-    matches = {full for full in known if (parts := split_name(full)) and word in (parts[0], parts[-1])}
-    return matches.pop() if len(matches) == 1 else None
-
-
 def find_title(doc: Doc, start: int, end: int, *, near: str) -> tuple[str, int, int] | None:
     """The longest title phrase in tokens [start, end); the first one (near='start') or last ('end')."""
     titles = title_phrases()
@@ -193,6 +116,8 @@ class SpeakerFinder:
         self.name_starts = [n.start for n in self.names]
         self.person_tokens = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
         self.profiles: dict[str, Speaker] = {}
+        self._looking = False
+        self.story_starts: list[int] = [0]  # where each item of a roundup starts (set by the quotes component)
 
     def known_before(self, token_i: int) -> list[str]:
         """Full names (two words or more) mentioned before token ``token_i``."""
@@ -201,6 +126,25 @@ class SpeakerFinder:
 
     def names_in(self, start: int, end: int) -> list[Span]:
         return [n for n in self.names if n.start >= start and n.end <= end]
+
+    def conjoined(self, name: Span) -> list[Span]:
+        """The names listed with ``name`` ("Richard Taylor and Sharanya Gajapathy", "A, B and C"), in order."""
+        doc = self.doc
+        k = self.names.index(name) if name in self.names else -1
+        if k < 0:
+            return [name]
+        lo = hi = k
+        joins = {",", "and", "&"}
+        while lo > 0 and self.names[lo - 1].end < self.names[lo].start and all(
+                t.lower_ in joins for t in doc[self.names[lo - 1].end:self.names[lo].start]):
+            lo -= 1
+        while hi + 1 < len(self.names) and self.names[hi].end < self.names[hi + 1].start and all(
+                t.lower_ in joins for t in doc[self.names[hi].end:self.names[hi + 1].start]):
+            hi += 1
+        group = self.names[lo:hi + 1]
+        if len(group) > 1 and not any(t.lower_ in {"and", "&"} for t in doc[group[0].start:group[-1].end]):
+            return [name]  # "Smith, Jones" without 'and' is an appositive, not a list
+        return group
 
     def person(self, name: Span) -> str | None:
         """Full name for a candidate, resolving a lone surname; None if not a person."""
@@ -217,7 +161,29 @@ class SpeakerFinder:
 
     def profile(self, name: Span, full: str, limit: int) -> Speaker:
         """Title and firm from an appositive ("X, an analyst at Y"), a prefix ("Y analyst X"),
-        a possessive ("Bernstein's X") or a copula ("X is chief executive of Y")."""
+        a possessive ("Bernstein's X") or a copula ("X is chief executive of Y") at this mention,
+        else at another mention of the same person ("Gong believes" after "Paul Gong, UBS head of
+        research", "Ackman said" before "Ackman is founder of Pershing Square")."""
+        speaker = self._profile_at(name, full, limit)
+        if speaker.firm or self._looking:
+            return speaker
+        self._looking = True
+        try:
+            for other in self.names:
+                if other.start == name.start or full.split()[-1] not in other.text.split() or self.person(other) != full:
+                    continue
+                found = self._profile_at(other, full, other.sent.end)
+                if speaker.title and found.firm:  # "investor Bill Ackman" ... "Ackman is founder of Pershing Square"
+                    return replace(speaker, firm=found.firm, firm_ticker=found.firm_ticker, firm_span=found.firm_span,
+                                   research=found.research)
+                if not speaker.title and (found.title or found.firm):
+                    return found
+        finally:
+            self._looking = False
+        self.story_starts: list[int] = [0]  # where each item of a roundup starts (set by the quotes component)
+        return speaker
+
+    def _profile_at(self, name: Span, full: str, limit: int) -> Speaker:
         doc = self.doc
         title = firm = None
         sent = doc[name.start].sent

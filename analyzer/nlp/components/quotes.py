@@ -45,6 +45,8 @@ QUOTE_RE = re.compile(r'["“”]')
 STAMP = re.compile(r"^(?:\d{3,4}\s+)?(?:GMT|UTC|ET|EST|EDT|KST|JST|HKT|SGT|BST|CET)\s*[-—–]{1,2}\s*")
 DATELINE = re.compile(r"^[^()\n]{0,40}\([A-Za-z .&-]{2,30}\)\s*[-—–]{1,2}\s*")
 SENT_END = re.compile(r'[.!?]["”]?\s')
+STORY = re.compile(r"(?m)^[ \t]*(?:\d{3,4}\s+)?(?:GMT|UTC|ET|EST|EDT|KST|JST|HKT|SGT|BST|CET)\s*[-—–]{1,2}")
+FOLD_SENTENCES = 3  # a firm's analysts' view joins a named analyst of no firm this many sentences on
 
 for _ext in ("views", "view_parts"):
     if not Doc.has_extension(_ext):
@@ -108,7 +110,8 @@ class QuoteExtractor:
         self.cues = set(vocab["continuation_cues"])
         self.pronouns = set(vocab["pronouns"])
         self.quote_only = set(vocab["quote_only_verbs"])
-        self.anaphors = [a for a in vocab["anaphors"] if a not in self.pronouns]  # "the analyst", "they"
+        self.anaphors = sorted((a for a in vocab["anaphors"] if a not in self.pronouns), key=len, reverse=True)
+        self.person_anaphors = {"the analyst", "the analysts", "they"}  # the others name the firm
 
     def __call__(self, doc: Doc) -> Doc:
         drafts = [d for d in self.drafts(doc) if _is_view(d)]
@@ -124,6 +127,7 @@ class QuoteExtractor:
     # -- finding statements -------------------------------------------------
     def drafts(self, doc: Doc) -> list[_Draft]:
         finder = SpeakerFinder(doc)
+        finder.story_starts = stories(finder.text)
         sents = list(doc.sents)
         sent_starts = [s.start_char for s in sents]
         quotes = [q for q in find_quotes(finder.text) if finder.text[q[0]:q[1]].strip()]
@@ -141,14 +145,15 @@ class QuoteExtractor:
                     drafts.append(d)
             if any(finder.text[max(s, sent.start_char):min(e, sent.end_char)].strip() for s, e in quoted_chars):
                 continue
-            d = (self._indirect(doc, finder, sent, drafts) or self._according(doc, finder, sent, drafts)
+            d = (self._trailing(doc, finder, sent, drafts) or self._indirect(doc, finder, sent, drafts)
+                 or self._according(doc, finder, sent, drafts) or self._participant(doc, finder, sent, drafts)
                  or self._action(doc, finder, sent, drafts))
             if d is not None:
                 drafts.append(d)
         for d in drafts:
             if not d.rating.found:
                 d.rating = parse_rating_change(finder.text[d.start:d.end])
-        return _merge(drafts, sent_starts)
+        return _listed_views(_merge(drafts, sent_starts, finder.story_starts))
 
     def _quote(self, doc: Doc, finder: SpeakerFinder, q: tuple[int, int, bool], prev_end: int,
                drafts: list[_Draft]) -> _Draft | None:
@@ -214,22 +219,62 @@ class QuoteExtractor:
         for name in names:
             full = finder.person(name)
             if full:
-                return finder.profile(name, full, end)
+                return self._listed(finder, name, full, end)
         pron = [t for t in doc[start:end] if t.lower_ in self.pronouns and t.dep_ in {"nsubj", "nsubjpass", "pobj"}]
         if pron:
-            return _last_speaker(drafts)
-        if self._anaphor(doc, start, end):  # "the analyst said", "the brokerage noted"
-            return _last_speaker(drafts, research=True)
+            return _last_speaker(self._in_story(finder, drafts, start))
+        anaphor = self._anaphor(doc, start, end)
+        if anaphor:  # "the analyst said", "the brokerage noted"
+            last = _last_speaker(self._in_story(finder, drafts, start), research=True)
+            if anaphor in self.person_anaphors:
+                return last
+            if last is not None and last.firm:  # "the brokerage's analysts": the firm, not its last analyst
+                return replace(last, name=None, title=None, co=())
+            return self._firm_named_before(finder, start)
         return finder.group(start, end) or finder.firm_subject(start, end, verb_i)
 
-    def _anaphor(self, doc: Doc, start: int, end: int) -> bool:
-        """The subject in tokens [start, end) is "the analyst", "the brokerage", "they" ..."""
+    @staticmethod
+    def _in_story(finder: SpeakerFinder, drafts: list[_Draft], start: int) -> list[_Draft]:
+        """The drafts of the roundup item holding token ``start`` (all drafts in an ordinary article)."""
+        char = finder.token_starts[min(start, len(finder.token_starts) - 1)]
+        lo = finder.story_starts[bisect.bisect_right(finder.story_starts, char) - 1]
+        return [d for d in drafts if d.start >= lo]
+
+    @staticmethod
+    def _firm_named_before(finder: SpeakerFinder, start: int) -> Speaker | None:
+        """"Nomura's top pick ..., the brokerage's analysts say": the last research firm named before."""
+        char = finder.token_starts[min(start, len(finder.token_starts) - 1)]
+        lo = finder.story_starts[bisect.bisect_right(finder.story_starts, char) - 1]
+        firms = [o for o in finder.orgs if o.end <= start and o.start_char >= lo and finder.is_research(o)]
+        return finder.speaker(None, "analysts", firms[-1], group=True) if firms else None
+        return finder.group(start, end) or finder.firm_subject(start, end, verb_i)
+
+    @staticmethod
+    def _listed(finder: SpeakerFinder, name: Span, full: str, end: int) -> Speaker:
+        """The speaker named ``name``, and those listed with it sharing its title and firm ("Peel Hunt
+        analysts Sam Cullen and Clyde Lewis say": the title and firm stand before the first name)."""
+        group = [(n, finder.person(n)) for n in finder.conjoined(name)]
+        group = [(n, f) for n, f in group if f]
+        if len(group) < 2:
+            return finder.profile(name, full, end)
+        first = finder.profile(group[0][0], group[0][1], end)
+        others = []
+        for n, f in group[1:]:
+            sp = finder.profile(n, f, end)
+            if not sp.firm and first.firm:
+                sp = replace(sp, firm=first.firm, firm_ticker=first.firm_ticker, firm_span=first.firm_span,
+                             research=first.research)
+            others.append(replace(sp, title=sp.title or first.title, role=sp.role or first.role))
+        return replace(first, co=tuple(others))
+
+    def _anaphor(self, doc: Doc, start: int, end: int) -> str | None:
+        """The subject in tokens [start, end) is "the analyst", "the brokerage", "they" ... (which one)."""
         words = [t.lower_ for t in doc[start:end] if not t.is_punct]
         for a in self.anaphors:
             n = len(a.split())
             if any(" ".join(words[k:k + n]) == a for k in range(len(words) - n + 1)):
-                return True
-        return False
+                return a
+        return None
 
     def _indirect(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
         """"X said the rebound may be short-lived": reporting verb + subject + clausal complement."""
@@ -237,15 +282,16 @@ class QuoteExtractor:
             if not is_reporting(verb) or verb.lower_ in self.quote_only:
                 continue
             comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-            subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-            if comp is None or subj is None:
+            subjs = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if comp is None or not subjs:
                 continue
-            s_start, s_end = subj.left_edge.i, subj.right_edge.i + 1
+            subj = subjs[-1]  # "Pinecrest analysts Ola Brandt ... say": the parser may split the subject
+            s_start, s_end = min(c.left_edge.i for c in subjs), max(c.right_edge.i for c in subjs) + 1
             speaker = self._speaker_near(doc, finder, s_start, s_end, subj.i, drafts)
             if speaker is None:
                 continue
             line_start, line_end = paragraph_bounds(finder.text, verb.idx)
-            tokens = [t for t in comp.subtree if not (t.dep_ == "mark" and t.i == comp.left_edge.i)
+            tokens = [t for t in comp.subtree if not (t.lower_ == "that" and t.i == comp.left_edge.i)
                       and line_start <= t.idx < line_end]  # the parser may run over a line break
             while tokens and tokens[-1].is_punct:
                 tokens.pop()
@@ -253,6 +299,62 @@ class QuoteExtractor:
                 continue
             text_start, text_end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
             return _Draft(speaker, [(text_start, text_end)], sent.start_char, sent.end_char, "indirect")
+        return None
+
+    def _trailing(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+        """"<statement>, Nomura analyst Eon Hwang writes in a note." / "<statement>, said Paul Gong, UBS
+        head of research.": the attribution closes the sentence after a comma, whatever the parser made
+        of the clauses; the statement is everything before that comma."""
+        end = sent.end
+        while end > sent.start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1
+        for verb in sent:
+            if not is_reporting(verb) or verb.lower_ in self.quote_only:
+                continue
+            if any(c.dep_ in {"ccomp", "dobj", "xcomp"} and c.i > verb.i for c in verb.children):
+                continue  # the statement follows the verb: not a trailing attribution
+            after = doc[verb.i + 1:end]
+            subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if doc[verb.i - 1].text == ",":  # "..., said Paul Gong, UBS head of research."
+                lo = verb.i
+            elif subj is not None and subj.i < verb.i:
+                lo = subj.left_edge.i
+            else:  # the parser lost the subject: back to the comma
+                lo = verb.i
+                while lo > sent.start + 1 and verb.i - lo < 12 and doc[lo - 1].text not in {",", "—", "–"}:
+                    lo -= 1
+            if lo - 1 <= sent.start or doc[lo - 1].text not in {",", "—", "–"}:
+                continue
+            if lo < verb.i and (any(t.pos_ in {"VERB", "AUX"} for t in doc[lo:verb.i]) or verb.i - lo > 12):
+                continue
+            if lo == verb.i and not finder.names_in(verb.i + 1, end):
+                continue
+            if lo < verb.i and len(after) > 8 or any(t.pos_ in {"VERB", "AUX"} for t in after):
+                continue  # more clause after the attribution
+            speaker = self._speaker_near(doc, finder, lo, end, verb.i, drafts)
+            if speaker is None:
+                return None
+            text_end = doc[lo - 1].idx
+            if len(finder.text[sent.start_char:text_end].split()) < 4:
+                return None
+            return _Draft(speaker, [(sent.start_char, text_end)], sent.start_char, sent.end_char, "indirect")
+        return None
+
+    def _participant(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+        """A call participant: "<Name> from <Firm> asked about / questioned ..." (question verbs are data)."""
+        asks = set(vocabulary().get("question_verbs", ()))
+        for verb in sent:
+            if verb.lower_ not in asks or not verb.tag_.startswith("VB"):
+                continue
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is None:
+                continue
+            speaker = self._speaker_near(doc, finder, subj.left_edge.i, subj.right_edge.i + 1, subj.i, drafts)
+            if speaker is None or speaker.name is None or speaker.role != "analyst":
+                return None
+            lead = re.match(r'[\s*•\-–"“”]*', sent.text).end()
+            start = sent.start_char + lead
+            return _Draft(speaker, [(start, sent.end_char)], sent.start_char, sent.end_char, "indirect")
         return None
 
     def _according(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
@@ -407,8 +509,16 @@ def _absorb(into: _Draft, d: _Draft) -> None:
         into.speaker = other
 
 
-def _merge(drafts: list[_Draft], sent_starts: list[int]) -> list[_Draft]:
-    """One view per analyst (or per firm when no analyst is named) in an article.
+def stories(text: str) -> list[int]:
+    """Where each item of a roundup starts ("0933 GMT - ..." paragraphs of Market Talks): an analyst
+    quoted in two items made two calls. [0] for an ordinary article."""
+    starts = [m.start() for m in STORY.finditer(text)]
+    return [0] + starts if len(starts) >= 2 else [0]
+
+
+def _merge(drafts: list[_Draft], sent_starts: list[int], story_starts: Sequence[int] = (0,)) -> list[_Draft]:
+    """One view per analyst (or per firm when no analyst is named) in an article (in each item of a
+    roundup).
 
     - statements of one named analyst are one view, wherever they are;
     - a firm's statement or rating action joins the nearest earlier view of an analyst of that
@@ -421,14 +531,17 @@ def _merge(drafts: list[_Draft], sent_starts: list[int]) -> list[_Draft]:
     def sent(char: int) -> int:
         return bisect.bisect_right(sent_starts, char) - 1
 
+    def story(char: int) -> int:
+        return bisect.bisect_right(story_starts, char)
+
     out: list[_Draft] = []
     for d in drafts:
         target = None
         if d.analyst:
-            target = next((o for o in out if o.analyst == d.analyst), None)
+            target = next((o for o in out if o.analyst == d.analyst and story(o.start) == story(d.start)), None)
         elif d.speaker is not None and d.speaker.firm:
             target = next((o for o in reversed(out) if o.speaker and same_firm(o.speaker.firm, d.speaker.firm)
-                           and (o.analyst or o.speaker.role == "analyst")), None)
+                           and (o.analyst or o.speaker.role == "analyst") and story(o.start) == story(d.start)), None)
         elif d.kind == "action" and out:
             prev = out[-1]
             if prev.speaker and prev.speaker.role not in {"executive", "official"} \
@@ -443,15 +556,35 @@ def _merge(drafts: list[_Draft], sent_starts: list[int]) -> list[_Draft]:
         if d.analyst is None and d.speaker is not None and d.speaker.firm:
             # "Jefferies analysts described ... 'Strong quarter,' analysts Sam Wong and Shujin Chen said":
             # a named analyst with no firm of their own right after a firm's view is that firm's
-            later = next((o for o in out if o.analyst and o.speaker and o.start > d.start and (
+            later = next((o for o in out if o.analyst and o.speaker and o.start > d.start
+                          and story(o.start) == story(d.start) and (
                 same_firm(o.speaker.firm, d.speaker.firm)
                 or (not o.speaker.firm and d.speaker.role == "analyst" and o.speaker.role not in {"executive", "official"}
-                    and sent(o.start) - sent(max(d.end - 1, 0)) <= 1))), None)
+                    and sent(o.start) - sent(max(d.end - 1, 0)) <= FOLD_SENTENCES))), None)
             if later is not None:
                 _absorb(later, d)
                 continue
         final.append(d)
     return final
+
+
+def _listed_views(drafts: list[_Draft]) -> list[_Draft]:
+    """One view for each analyst listed with a speaker, with the speaker's statement (and firm when
+    the listed analyst has none: the firm may have come from a view folded in)."""
+    out: list[_Draft] = []
+    for d in drafts:
+        out.append(d)
+        sp = d.speaker
+        if sp is None or not sp.co:
+            continue
+        d.speaker = replace(sp, co=())
+        for other in sp.co:
+            if not other.firm and sp.firm:
+                other = replace(other, firm=sp.firm, firm_ticker=sp.firm_ticker, firm_span=sp.firm_span,
+                                research=sp.research, role=other.role or sp.role)
+            if not any(o.analyst == other.name for o in drafts):
+                out.append(replace(d, speaker=other, parts=list(d.parts)))
+    return out
 
 
 def add_sector_targets(doc: Doc) -> None:

@@ -1,0 +1,89 @@
+"""Views: who is speaking, one test per mechanism, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.util import filter_spans
+from views_helpers import FakeListing, annotate, base_nlp
+
+from analyzer.nlp.components.context import set_context
+from analyzer.nlp.components.quotes import QuoteExtractor
+
+
+def _views(text, orgs=None):
+    return annotate(text, orgs or {}, published="2025-02-12")._.views
+
+
+def _views_with_firms(text, firms):
+    """Like ``_views``, with ``firms`` linked as research firms of the universe (kind "firm")."""
+    nlp = base_nlp()
+    doc = nlp.make_doc(text)
+    set_context(doc, {"published": "2025-02-12"})
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    spans = []
+    for name in firms:
+        for m in re.finditer(re.escape(name), text):
+            span = doc.char_span(m.start(), m.end(), label="FIRM", alignment_mode="expand")
+            span._.listing = FakeListing(name, None, kind="firm")
+            spans.append(span)
+    doc.spans["newsig_orgs"] = filter_spans(spans)
+    return QuoteExtractor()(doc)._.views
+
+
+def _who(views):
+    return [(v.analyst, v.firm) for v in views]
+
+
+def test_trailing_attribution_after_a_comma_is_the_speaker():
+    views = _views("Coastal Rail looks cheap after the selloff given its contracted freight volumes, "
+                   "Harbourline Securities analyst Mira Okafor writes in a note.")
+    assert _who(views) == [("Mira Okafor", "Harbourline Securities")]
+    assert views[0].quote.startswith("Coastal Rail looks cheap")
+    assert "writes" not in views[0].quote
+
+
+def test_inverted_trailing_attribution_with_appositive_title():
+    views = _views("Regional lenders may struggle to grow deposits this year, said Tomas Lindqvist, "
+                   "chief strategist at Nordvik Capital.")
+    assert _who(views) == [("Tomas Lindqvist", "Nordvik Capital")]
+
+
+def test_every_analyst_listed_with_and_gets_the_view_and_the_firm():
+    views = _views("Pinecrest analysts Ola Brandt and Kenji Mori say in a note that the order book "
+                   "points to a strong second half.")
+    assert _who(views) == [("Ola Brandt", "Pinecrest"), ("Kenji Mori", "Pinecrest")]
+
+
+def test_call_participant_from_a_firm_is_an_analyst_view():
+    views = _views_with_firms("* Park Ji-hoon from Eastgate Securities asked about the timing of the buyback.",
+                              ["Eastgate Securities"])
+    assert [(v.analyst, v.firm, v.role) for v in views] == [("Park Ji-hoon", "Eastgate Securities", "analyst")]
+
+
+def test_a_participant_without_a_firm_is_not_a_view():
+    assert _views("* A caller asked about the timing of the buyback.") == []
+
+
+def test_surname_alone_takes_the_firm_from_the_full_mention():
+    text = ("Margins should recover by the summer, said Ines Duarte, Calloway Research head of "
+            "consumer research.\n\nDuarte believes the discount chains will keep gaining share this year.")
+    views = _views(text)
+    assert _who(views) == [("Ines Duarte", "Calloway Research")]
+
+
+def test_an_analyst_in_two_roundup_items_made_two_calls():
+    text = ("0810 GMT - Westbrook Homes is set for a better spring, Harlow Partners analyst Joan Reyes says "
+            "in a note.\n\n0920 GMT - Tideway Retail faces a tough year as footfall slows, Harlow Partners "
+            "analyst Joan Reyes says in a note.")
+    views = _views(text)
+    assert _who(views) == [("Joan Reyes", "Harlow Partners"), ("Joan Reyes", "Harlow Partners")]
+
+
+def test_the_brokerage_means_the_firm_not_its_last_analyst():
+    text = ("0810 GMT - Auto demand will slow this year, said Ravi Nair, an analyst at Kestrel Securities.\n\n"
+            "0920 GMT - Delmont Motors remains Quayside Securities' top pick in the sector, the brokerage's "
+            "analysts say in a report.")
+    views = _views_with_firms(text, ["Kestrel Securities", "Quayside Securities"])
+    assert _who(views) == [("Ravi Nair", "Kestrel Securities"), (None, "Quayside Securities")]
