@@ -459,6 +459,8 @@ def read_global(path: Path) -> list[dict]:
             if not country or not name or r["exchange"] not in VENUES:
                 continue
             venue, venue_country = VENUES[r["exchange"]]
+            if r["exchange"] == "LSE" and re.fullmatch(r"0[A-Z0-9]{3}\.L", r["symbol"]):
+                venue_country = None  # LSE's international order book: a foreign company's line
             depositary = bool(re.search(r"\b(?:GDR|ADR|ADS|Depositary)\b", name, re.I))
             if JUNK.search(DEPOSITARY.sub("", name)):
                 continue
@@ -602,6 +604,10 @@ global international national united world first general national central wester
 new york london tokyo paris berlin beijing shanghai shenzhen mumbai delhi seoul sydney toronto zurich""".split())
 
 
+EXCHANGE_NAMES = frozenset({"NSE", "BSE", "ASX", "TSX", "TSXV", "LSE", "HKEX", "SGX", "NYSE", "NASDAQ", "SSE", "SZSE",
+                            "JSE", "NZX", "KRX", "TSE", "SIX", "BME", "AMEX", "CBOE", "OTC", "JPX", "TWSE", "IDX"})
+
+
 def _forms(c: dict) -> list[tuple[str, int]]:
     """(name, level) for one company: curated 0, vendor names 1, legal-stripped 2, descriptor-stripped 3."""
     out = [(n, 0) for n in c.get("curated", [])]
@@ -628,9 +634,15 @@ def resolve(companies: list[dict]) -> dict[int, list[tuple[str, str]]]:
             if len(phrase) < 2 or low in AMBIGUOUS or (phrase.isupper() and phrase in NOT_TICKERS):
                 continue
             toks = re.findall(r"[\w&'.-]+", low)
+            if level >= 1 and phrase.upper() in EXCHANGE_NAMES:
+                continue  # "NSE S.A." is not the National Stock Exchange
             if level >= 2 and (len(phrase) < 3 or all(t in GEO for t in toks) or (
-                    len(toks) == 1 and low in words and c["size"] < 4 and level >= 2)):
-                continue  # "SL", "China", "Pioneer" (small): a derived short name that is anyone's word
+                    all(t in words or t in GEO for t in toks) and c["size"] < 4)):
+                continue  # "SL", "China", "National Bank", "Pioneer" (small): a derived name that is anyone's words
+            if level >= 1 and len(toks) == 1 and low in words and c["size"] < 4:
+                continue  # a small company called "Revenue"
+            if level >= 3 and c["size"] < 3:
+                continue  # "Bitcoin Group" -> "Bitcoin": only a well-known company's name is that short
             old = claims[low].get(i)
             if old is None or level < old[0]:
                 claims[low][i] = (level, phrase)

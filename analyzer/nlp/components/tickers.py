@@ -126,6 +126,8 @@ class TickerLinker:
                 nxt = doc[end]
                 if nxt.is_alpha and (nxt.is_title or nxt.is_upper):  # "Samsung Heavy", "Samsung Group"
                     continue
+            if listing.kind == "index" and _publisher_after(doc, end):
+                continue  # "Dow Jones & Co.", "Dow Jones Newswires": the publisher, not the index
             if weak and tagged and not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span):
                 continue  # "Target" as a noun
             if weak and tagged and len(span) == 1 and span[0].is_sent_start and span[0].ent_type_ != "ORG":
@@ -333,6 +335,23 @@ class TickerLinker:
         spans.sort(key=lambda s: s.start)
         doc.spans[SPAN_KEY] = spans
         return doc
+
+
+PUBLISHER_WORDS = frozenset({"newswires", "newswire", "news", "media", "publishing"})
+
+
+def _publisher_after(doc: Doc, end: int) -> bool:
+    """An index name followed by '& Co.' or a news word names a company ('Dow Jones & Co.'); also
+    its front ('Dow' of 'Dow Jones Newswires')."""
+    def word(i: int) -> str:  # "Newswires](https://...": a Markdown link glued to the word
+        return re.sub(r"(?<=\w)\W.*$", "", doc[i].lower_) if i < len(doc) else ""
+
+    if end < len(doc) and doc[end].is_title and doc[end].is_alpha and (word(end + 1) in PUBLISHER_WORDS
+                                                                      or word(end + 1) == "&"):
+        end += 1
+    nxt = word(end)
+    after = word(end + 1)
+    return nxt in PUBLISHER_WORDS or (nxt == "&" and after in {"co", "co.", "company"})
 
 
 def _on_exchange(listing: Listing, code: str, exchange: str) -> bool:
