@@ -200,7 +200,9 @@ class SpeakerFinder:
             found = find_title(doc, after, after_end, near="start")
             if found:
                 title = found[0]
-            firm = next((o for o in self.orgs if o.start >= after and o.end <= after_end), None)
+            firms = [o for o in self.orgs if o.start >= after and o.end <= after_end]
+            # a linked firm before an NER guess ("the investment research department at IwaiCosmo Securities")
+            firm = next((o for o in firms if o.label_ != "ORG" or any(t.pos_ == "PROPN" for t in o)), None)
             if firm is None:
                 firm = self._proper_after(found[2] if found else after, after_end)
             if firm is None and found and found[1] > after + 1 and doc[found[1] - 1].text in {",", "(", "a", "an"}:
@@ -287,6 +289,11 @@ class SpeakerFinder:
         if j > lo and doc[j - 1].lower_ in {"'s", "’s"}:
             j -= 1
         orgs = [o for o in self.orgs if o.start >= lo and o.start < j and all(_blank(t) for t in doc[o.end:j])]
+        if orgs and max(o.end for o in orgs) > j:  # an NER span running over the title ("X's Head of Markets")
+            org = max(orgs, key=lambda o: o.end)
+            if org.label_ != "ORG":
+                return org  # "Melius Research analyst": the linked name wins over the title's "research"
+            return doc[org.start:j] if j > org.start else None
         if orgs:  # "TD Cowen": the linker may hold only part of the run; take the whole run then
             org = max(orgs, key=lambda o: o.end)
             k = org.start
@@ -344,8 +351,14 @@ class SpeakerFinder:
 
     def firm_subject(self, start: int, end: int, verb_i: int) -> Speaker | None:
         """An org as the speaker ("Samsung Electronics said ..."): the org nearest the verb."""
+        doc = self.doc
         agencies = word_set("news_agencies")  # "(Reuters) - Yahoo said": the dateline is not the speaker
         cands = [o for o in self.orgs if o.start >= start and o.end <= end and o.text.lower() not in agencies]
+        verb = doc[verb_i] if 0 <= verb_i < len(doc) else None
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None) if verb is not None else None
+        if subj is not None:  # "the company said ... Google search": only an org in the verb's subject speaks
+            inside = {t.i for t in subj.subtree}
+            cands = [o for o in cands if any(i in inside for i in range(o.start, o.end))]
         if not cands:
             return None
         org = min(cands, key=lambda o: min(abs(o.start - verb_i), abs(o.end - verb_i)))

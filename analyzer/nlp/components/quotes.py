@@ -46,7 +46,7 @@ STAMP = re.compile(r"^(?:\d{3,4}\s+)?(?:GMT|UTC|ET|EST|EDT|KST|JST|HKT|SGT|BST|C
 DATELINE = re.compile(r"^[^()\n]{0,40}\([A-Za-z .&-]{2,30}\)\s*[-—–]{1,2}\s*")
 SENT_END = re.compile(r'[.!?]["”]?\s')
 STORY = re.compile(r"(?m)^[ \t]*(?:\d{3,4}\s+)?(?:GMT|UTC|ET|EST|EDT|KST|JST|HKT|SGT|BST|CET)\s*[-—–]{1,2}")
-FOLD_SENTENCES = 3  # a firm's analysts' view joins a named analyst of no firm this many sentences on
+FOLD_SENTENCES = 3  # a firm's analysts' view joins a later named analyst of no firm (analyst title) this near
 
 for _ext in ("views", "view_parts"):
     if not Doc.has_extension(_ext):
@@ -110,6 +110,7 @@ class QuoteExtractor:
         self.cues = set(vocab["continuation_cues"])
         self.pronouns = set(vocab["pronouns"])
         self.quote_only = set(vocab["quote_only_verbs"])
+        self.titles = set(vocab["titles"])
         self.anaphors = sorted((a for a in vocab["anaphors"] if a not in self.pronouns), key=len, reverse=True)
         self.person_anaphors = {"the analyst", "the analysts", "they"}  # the others name the firm
 
@@ -325,7 +326,8 @@ class QuoteExtractor:
                     lo -= 1
             if lo - 1 <= sent.start or doc[lo - 1].text not in {",", "—", "–"}:
                 continue
-            if lo < verb.i and (any(t.pos_ in {"VERB", "AUX"} for t in doc[lo:verb.i]) or verb.i - lo > 12):
+            if lo < verb.i and (any(t.pos_ in {"VERB", "AUX"} and t.lower_ not in self.titles for t in doc[lo:verb.i])
+                                or verb.i - lo > 12):  # ("analysts" may be tagged as a verb)
                 continue
             if lo == verb.i and not finder.names_in(verb.i + 1, end):
                 continue
@@ -560,7 +562,8 @@ def _merge(drafts: list[_Draft], sent_starts: list[int], story_starts: Sequence[
                           and story(o.start) == story(d.start) and (
                 same_firm(o.speaker.firm, d.speaker.firm)
                 or (not o.speaker.firm and d.speaker.role == "analyst" and o.speaker.role not in {"executive", "official"}
-                    and sent(o.start) - sent(max(d.end - 1, 0)) <= FOLD_SENTENCES))), None)
+                    and sent(o.start) - sent(max(d.end - 1, 0)) <= (FOLD_SENTENCES if o.speaker.role == "analyst" else 1)))),
+                None)
             if later is not None:
                 _absorb(later, d)
                 continue
