@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -137,11 +138,16 @@ def _role(spans: list[Span], label: str, tickers_with_facts: set[str], names_wit
 def _relevance(spans: list[Span], doc: Doc, role: str, has_facts: bool, max_mentions: int, in_title: bool) -> float:
     """How central an entity is: mentions, how early, stated facts, headline; in [0, 1]."""
     share = len(spans) / max(1, max_mentions)
-    first = 1.0 - spans[0].start_char / max(1, len(doc.text))
+    first = 1.0 - spans[0].start_char / max(1, _chars(doc))
     score = 0.35 * share + 0.25 * first + 0.25 * has_facts + 0.15 * in_title
     if role != ROLE_SUBJECT:
         score *= 0.3
     return round(min(1.0, max(0.0, score)), 3)
+
+
+def _chars(doc: Doc) -> int:
+    """``len(doc.text)`` without joining every token's text."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
 MOVE_WEIGHT = 3.0  # a sentence stating the entity's price move outweighs an aside about it
@@ -160,6 +166,25 @@ def _entity_sentiment(spans: list[Span], move_sentences: set[int], sent_of: dict
     return round(sum(w * float(p.score) for w, (_, p) in zip(weights, scored)) / sum(weights), 4)
 
 
+def entity_roles(doc: Doc, groups: "OrderedDict[str, list[Span]]", title: str | None,
+                 meta_tickers: Iterable[str]) -> dict[str, str]:
+    """Role per entity group, from the facts the components found (moves, metrics, views) and the
+    headline. Also read by ``newsig_sentiment``, which scores only subjects' mentions."""
+    moves = list(_ext(doc, "moves") or [])
+    metrics = list(_ext(doc, "metrics") or [])
+    views: list[View] = list(_ext(doc, "views") or [])
+    tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
+    names_with_facts = {m.entity for m in moves + metrics if m.entity}
+    # a company speaking for itself (an executive, or a quote with no person) is not a "source"
+    analysts = [v for v in views if v.analyst and getattr(v, "role", "analyst") != "executive"]
+    speaker_firms = {v.firm for v in analysts if v.firm} | {v.firm_ticker for v in analysts if v.firm_ticker}
+    view_targets = {t for v in views for t in v.target_tickers}
+    meta = set(meta_tickers)
+    return {key: _role(spans, spans[0].label_, tickers_with_facts, names_with_facts, speaker_firms, view_targets,
+                       meta, title)
+            for key, spans in groups.items()}
+
+
 def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
     """All records of one analysed article. Views arrive scored: by the sentiment component when
     the pipeline has it, else by the quotes component's interim rule."""
@@ -174,12 +199,8 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
     ]
     tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
     names_with_facts = {m.entity for m in moves + metrics if m.entity}
-    # a company speaking for itself (an executive, or a quote with no person) is not a "source"
-    analysts = [v for v in views if v.analyst and getattr(v, "role", "analyst") != "executive"]
-    speaker_firms = {v.firm for v in analysts if v.firm} | {v.firm_ticker for v in analysts if v.firm_ticker}
-    view_targets = {t for v in views for t in v.target_tickers}
-    meta = set(article.tickers)
     groups = entity_groups(doc)
+    roles = entity_roles(doc, groups, article.title, article.tickers)
     max_mentions = max((len(v) for v in groups.values()), default=1)
     move_sentences: dict[str, set[int]] = {}
     for m in moves:
@@ -189,8 +210,7 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
     for key, spans in groups.items():
         listing = _ext(spans[0], "listing")
         label = spans[0].label_
-        role = _role(spans, label, tickers_with_facts, names_with_facts, speaker_firms, view_targets, meta,
-                     article.title)
+        role = roles[key]
         name = listing.name if listing is not None else bare_name(spans[0].text)
         ticker = listing.ticker if listing is not None else None
         has_facts = (ticker in tickers_with_facts) if ticker else name in names_with_facts

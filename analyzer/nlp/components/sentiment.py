@@ -14,8 +14,10 @@ Sets, with one batched model call per group of docs:
 - ``Doc._.views``: each quote's stance from the model (``quotes.score_views``), scored in the
   same batch.
 
-Identical (target, text) pairs are scored once; an organisation the universe does not know is
-scored only when the article names it three times or more (only then can it be a subject).
+Identical (target, text) pairs are scored once, across the docs of a batch; an organisation's
+mentions are scored only when it is a subject of the article (``extract.entity_roles``), the only
+entities whose sentiment the records keep, and, when the universe does not know it, only when the
+article names it three times or more.
 The model loads lazily on the first doc, so building the pipeline stays cheap.
 """
 
@@ -129,11 +131,17 @@ class SentimentScorer:
             for sent in sents:
                 if sent.text.strip():
                     slots.append((d, sent, ask(sent.text, None)))
-            for span in [*doc.spans.get(SPAN_KEY, []), *doc.spans.get(SECTOR_KEY, [])]:
-                if span.text.strip() and _worth_scoring(span):
+            subjects = _subject_spans(doc)
+            for span in doc.spans.get(SPAN_KEY, []):
+                if span.text.strip() and (span.start, span.end) in subjects and _worth_scoring(span):
+                    slots.append((d, span, ask(_context(span, sents), span.text)))
+            for span in doc.spans.get(SECTOR_KEY, []):
+                if span.text.strip():
                     slots.append((d, span, ask(_context(span, sents), span.text)))
             for ref in doc.spans.get(REF_KEY, []):  # "The company said ...": scored for the company named before
-                slots.append((d, ref, ask(_context(ref, sents), ref._.antecedent.text)))
+                ante = ref._.antecedent
+                if ante is not None and (ante.start, ante.end) in subjects:
+                    slots.append((d, ref, ask(_context(ref, sents), ante.text)))
             for view in _views(doc):
                 quote_slots.append((d, ask(view.quote, None)))
         preds = self.model.predict(texts, targets, batch_size=self.batch_size) if texts else []
@@ -166,9 +174,24 @@ def _views(doc: Doc) -> list[Any]:
     return list(doc._.views or []) if Doc.has_extension("views") else []
 
 
+def _subject_spans(doc: Doc) -> set[tuple[int, int]]:
+    """(start, end) of the organisation mentions whose entity will be a subject: only a subject's
+    sentiment is read (``extract.doc_to_result``), so other mentions are not scored. Roles come
+    from ``extract.entity_roles``, the same function the records use."""
+    from analyzer.nlp.extract import entity_groups, entity_roles
+
+    groups = entity_groups(doc)
+    if not groups:
+        return set()
+    title = doc._.title if Doc.has_extension("title") else None
+    meta = (doc._.meta_tickers or ()) if Doc.has_extension("meta_tickers") else ()
+    roles = entity_roles(doc, groups, title, meta)
+    return {(s.start, s.end) for key, spans in groups.items() if roles[key] == "subject" for s in spans}
+
+
 def _worth_scoring(span: Span) -> bool:
-    """Linked names and sectors always; an organisation the universe does not know only when the
-    article keeps naming it (it can only become a subject then, see ``extract._role``)."""
+    """A linked name always; an organisation the universe does not know only when the article
+    keeps naming it (three times or more)."""
     if span.label_ != "ORG":
         return True
     name = span.text.lower()
