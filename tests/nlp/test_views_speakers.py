@@ -87,3 +87,19 @@ def test_the_brokerage_means_the_firm_not_its_last_analyst():
             "analysts say in a report.")
     views = _views_with_firms(text, ["Kestrel Securities", "Quayside Securities"])
     assert _who(views) == [("Ravi Nair", "Kestrel Securities"), (None, "Quayside Securities")]
+
+
+def test_a_quote_nobody_says_belongs_to_the_firm_acting_in_the_sentence():
+    views = _views_with_firms('After the results, Kestrel Securities cut its price target to $41 from $48, citing '
+                              '"a slower ramp in the data-centre business this year."', ["Kestrel Securities"])
+    assert [(v.firm, v.price_target, v.target_direction) for v in views] == [("Kestrel Securities", 41.0, -1)]
+
+
+def test_a_name_with_neither_title_nor_firm_is_not_a_view():
+    assert _views("Tariffs will bring the factories home, Walter Brennan said on Sunday.") == []
+
+
+def test_a_firms_unit_is_named_as_written():
+    views = _views_with_firms("Harbour Foods had a solid half, Kestrel Europe analysts Lea Roth and Tom Ek said.",
+                              ["Kestrel"])
+    assert _who(views) == [("Lea Roth", "Kestrel Europe"), ("Tom Ek", "Kestrel Europe")]

@@ -75,7 +75,7 @@ def org_name(span: Span) -> tuple[str, str | None]:
     if listing is not None:
         return getattr(listing, "name", span.text), getattr(listing, "ticker", None)
     text = span.text
-    for suffix in ("'s", "’s"):
+    for suffix in ("'s", "’s", "'", "’"):
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     return text, None
@@ -180,7 +180,6 @@ class SpeakerFinder:
                     return found
         finally:
             self._looking = False
-        self.story_starts: list[int] = [0]  # where each item of a roundup starts (set by the quotes component)
         return speaker
 
     def _profile_at(self, name: Span, full: str, limit: int) -> Speaker:
@@ -219,10 +218,11 @@ class SpeakerFinder:
                 title = title or found[0]
                 firm = firm or self.firm_before(found[1], before_start)
             elif firm is None:  # "Bernstein's Stacy Rasgon"
-                firm = next((o for o in self.orgs if o.end == name.start and o.text.endswith(("'s", "’s"))), None)
-                if firm is None and name.start >= 2 and doc[name.start - 1].lower_ in {"'s", "’s"}:
+                firm = next((o for o in self.orgs if o.end == name.start and o.text.endswith(("'s", "’s", "'", "’"))
+                             and doc[o.end - 1].tag_ == "POS"), None)
+                if firm is None and name.start >= 2 and _possessive(doc[name.start - 1]):
                     firm = next((o for o in self.orgs if o.end == name.start - 1), None)
-                if firm is None and name.start >= 2 and doc[name.start - 1].lower_ in {"'s", "’s"}:
+                if firm is None and name.start >= 2 and _possessive(doc[name.start - 1]):
                     j = name.start - 1
                     while j > before_start and (doc[j - 1].is_title or doc[j - 1].is_upper) and doc[j - 1].is_alpha:
                         j -= 1
@@ -286,14 +286,18 @@ class SpeakerFinder:
                 k -= 1
             if doc[k].text == "(":
                 j = k
-        if j > lo and doc[j - 1].lower_ in {"'s", "’s"}:
+        if j > lo and _possessive(doc[j - 1]):
             j -= 1
+        unit = next((o for o in self.orgs if lo <= o.start and o.end < j and o.label_ != "ORG" and all(
+            t.is_title and t.pos_ == "PROPN" for t in doc[o.end:j])), None)
+        if unit is not None and j - unit.end <= 2:  # "RBC Europe analysts": a firm's unit, named as written
+            return doc[unit.start:j]
         orgs = [o for o in self.orgs if o.start >= lo and o.start < j and all(_blank(t) for t in doc[o.end:j])]
         if orgs and max(o.end for o in orgs) > j:  # an NER span running over the title ("X's Head of Markets")
             org = max(orgs, key=lambda o: o.end)
-            if org.label_ != "ORG":
-                return org  # "Melius Research analyst": the linked name wins over the title's "research"
-            return doc[org.start:j] if j > org.start else None
+            if _possessive(doc[j]) and org.label_ == "ORG":  # "X's Head of Markets": X
+                return doc[org.start:j] if j > org.start else None
+            return org  # "Melius Research analyst": the firm's name wins over the title's "research"
         if orgs:  # "TD Cowen": the linker may hold only part of the run; take the whole run then
             org = max(orgs, key=lambda o: o.end)
             k = org.start
@@ -371,6 +375,11 @@ class SpeakerFinder:
 def _blank(tok) -> bool:
     """A space token within a line (non-breaking spaces in web copy)."""
     return tok.is_space and "\n" not in tok.text
+
+
+def _possessive(tok) -> bool:
+    """"'s", or a bare apostrophe tagged possessive ("Federated Hermes' Damian McIntyre")."""
+    return tok.lower_ in {"'s", "’s"} or (tok.text in {"'", "’"} and tok.tag_ == "POS")
 
 
 def _clause_break(tok) -> bool:

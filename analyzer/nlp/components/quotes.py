@@ -139,12 +139,21 @@ class QuoteExtractor:
         drafts: list[_Draft] = []
         prev_quote_end = 0
         for si, sent in enumerate(sents):
+            before = len(drafts)
             for q in by_sent.get(si, []):
                 d = self._quote(doc, finder, q, prev_quote_end, drafts)
                 prev_quote_end = q[1] + 1
                 if d is not None:
                     drafts.append(d)
             if any(finder.text[max(s, sent.start_char):min(e, sent.end_char)].strip() for s, e in quoted_chars):
+                # "UBS cut its target to $27, pointing to "soft outlook"": a quote nobody is said to say
+                # belongs to whoever acts in the sentence
+                own = drafts[before:]
+                if own and all(d.speaker is None for d in own) and len(drafts) == before + len(own):
+                    act = self._action(doc, finder, sent, drafts[:before])
+                    if act is not None and act.speaker is not None:
+                        del drafts[before:]
+                        drafts.append(act)
                 continue
             d = (self._trailing(doc, finder, sent, drafts) or self._indirect(doc, finder, sent, drafts)
                  or self._according(doc, finder, sent, drafts) or self._participant(doc, finder, sent, drafts)
@@ -318,8 +327,11 @@ class QuoteExtractor:
             subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
             if doc[verb.i - 1].text == ",":  # "..., said Paul Gong, UBS head of research."
                 lo = verb.i
-            elif subj is not None and subj.i < verb.i:
-                lo = subj.left_edge.i
+            elif subj is not None and subj.i < verb.i:  # the subject's words back to the comma
+                inside = {t.i for t in subj.subtree}
+                lo = subj.i
+                while lo - 1 > sent.start and lo - 1 in inside and doc[lo - 1].text not in {",", "—", "–"}:
+                    lo -= 1
             else:  # the parser lost the subject: back to the comma
                 lo = verb.i
                 while lo > sent.start + 1 and verb.i - lo < 12 and doc[lo - 1].text not in {",", "—", "–"}:
@@ -490,7 +502,7 @@ def _is_view(d: _Draft) -> bool:
         return sp.firm_ticker is not None
     if sp.name is None:
         return sp.role == "analyst" or d.kind == "action"
-    return True
+    return bool(sp.title or sp.firm)  # "Donald Trump said": a name alone says nobody's call
 
 
 def _absorb(into: _Draft, d: _Draft) -> None:
@@ -561,9 +573,10 @@ def _merge(drafts: list[_Draft], sent_starts: list[int], story_starts: Sequence[
             later = next((o for o in out if o.analyst and o.speaker and o.start > d.start
                           and story(o.start) == story(d.start) and (
                 same_firm(o.speaker.firm, d.speaker.firm)
-                or (not o.speaker.firm and d.speaker.role == "analyst" and o.speaker.role not in {"executive", "official"}
-                    and sent(o.start) - sent(max(d.end - 1, 0)) <= (FOLD_SENTENCES if o.speaker.role == "analyst" else 1)))),
-                None)
+                or (not o.speaker.firm and d.speaker.role == "analyst" and (
+                    (o.speaker.role == "analyst" and sent(o.start) - sent(max(d.end - 1, 0)) <= FOLD_SENTENCES)
+                    or (o.speaker.role is None and o.rating.found and sent(o.start) - sent(max(d.end - 1, 0)) <= 1))))),
+                None)  # a person who rates the stock right after "this X analyst says" is that analyst
             if later is not None:
                 _absorb(later, d)
                 continue
