@@ -149,9 +149,14 @@ def common_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _is_common(word: str, words: frozenset[str]) -> bool:
+def is_common(word: str, words: frozenset[str] | None = None) -> bool:
+    """A dictionary word, plural included ('revenue', 'targets'); ``words`` defaults to :func:`common_words`."""
+    words = common_words() if words is None else words
     w = word.lower().strip(".,'")
     return not w or w in words or (w.endswith("s") and w[:-1] in words) or (w.endswith("es") and w[:-2] in words)
+
+
+_is_common = is_common
 
 
 def case_sensitive(phrase: str) -> bool:

@@ -309,3 +309,76 @@ def test_a_shortened_name_links_the_longer_listing_it_starts(nlp_fast):
     text = "Shipbuilder HD Hyundai Heavy rose 0.59%, Samsung Heavy fell 2% and LG Energy gained 1%."
     assert _linked(nlp_fast, text) == [("HD Hyundai Heavy", "329180"), ("Samsung Heavy", "010140"),
                                        ("LG Energy", "373220")]
+
+
+# ---- evidence rules (precision on news from any market) --------------------------------------------
+
+
+def test_a_capitalised_name_never_matches_a_lower_case_word(nlp_fast):
+    linked = _linked(nlp_fast, "Traders kept aiming for the crypto rally while pioneering bets on capex paid off.")
+    assert [t for _, t in linked if t] == []
+
+
+def test_a_number_is_never_a_name(nlp_fast):
+    assert [t for _, t in _linked(nlp_fast, "The law dates from 1933 and was amended in 1999.") if t] == []
+
+
+def test_a_word_name_of_a_small_company_needs_company_words(nlp_fast):
+    # "Crypto" / "Capex" / "Revenue" name micro-caps; as words in a sentence they are not those companies
+    assert [t for _, t in _linked(nlp_fast, "Crypto lenders lost ground. Revenue climbed 8% and Capex fell.") if t] == []
+    # with a corporate suffix, or "shares of ...", the same names are the companies
+    assert ("Crypto Co", "CRCW") in _linked(nlp_fast, "Shares of Crypto Co jumped 12% on Friday after it raised cash.")
+
+
+def test_a_one_word_micro_cap_abroad_needs_more_than_a_capital(nlp_fast):
+    # a German micro-cap named like the coin, in a story about the coin
+    text = "Bitcoin slipped 2% to $94,000 while traders sold ether; bitcoin funds saw outflows."
+    assert [t for _, t in _linked(nlp_fast, text) if t] == []
+
+
+def test_a_short_acronym_of_a_foreign_mid_cap_needs_evidence(nlp_fast):
+    text = "Apple and Microsoft rose. Proxy adviser ISS urged investors to reject the pay plan."
+    assert "ISS" not in [t for _, t in _linked(nlp_fast, text)]
+
+
+def test_a_common_word_name_in_a_title_case_headline_needs_more_than_its_capital(nlp_fast):
+    linked = _linked(nlp_fast, "Analyst Raises Price Target On Chipmaker After Strong Quarter Results")
+    assert "TGT" not in [t for _, t in linked]
+    assert ("Target", "TGT") in _linked(nlp_fast, "Retailers rallied and Target shares rose 3% in New York.")
+
+
+def test_a_market_before_a_code_is_not_an_index(nlp_fast):
+    assert [t for _, t in _linked(nlp_fast, "About Maple Grocery REIT (TSX: MGR.UN) and its tenants.")
+            if t == "GSPTSE"] == []
+
+
+def test_names_in_headline_links_to_other_stories_are_left_out(nlp_fast):
+    text = "Read more: [Why Investors Keep Buying Tesla Stock This Month](https://example.com/news/tesla-stock)\n"
+    assert [t for _, t in _linked(nlp_fast, text) if t] == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Traders on the floor of the exchange. Jane Roe/Getty Images", "Getty Images"),
+    ("Sales rose 4%, analysts polled by FactSet had expected 3%.", "FactSet"),
+    ("Source: FactSet. Figures are in dollars.", "FactSet"),
+    ("The stock fell 9%, its worst day in a year, Dow Jones Market Data show.", "Dow Jones Market Data"),
+])
+def test_credits_bylines_and_data_sources_are_outlets_not_subjects(nlp_fast, text, name):
+    doc = nlp_fast(text)
+    found = {s.text: s._.listing for s in doc.spans[SPAN_KEY]}
+    assert name in found and found[name] is not None and found[name].is_press and found[name].ticker is None
+
+
+def test_a_data_vendor_that_is_the_story_stays_a_company(nlp_fast):
+    linked = _linked(nlp_fast, "FactSet shares fell 5% after the company cut its forecast, according to FactSet data.")
+    assert ("FactSet", "FDS") in linked
+
+
+def test_a_list_the_ner_reads_as_one_organisation_is_split(nlp_fast):
+    linked = _linked(nlp_fast, "Software names Innodata, Snowflake, MongoDB, rallied on the day.")
+    assert {"INOD", "SNOW", "MDB"} <= {t for _, t in linked}
+
+
+def test_an_unknown_code_in_brackets_does_not_name_a_name_it_does_not_fit(nlp_fast):
+    text = "The grant went to the American Society of Radiologic Technologists (ASRT) this week."
+    assert "ASRT" not in [t for _, t in _linked(nlp_fast, text)]

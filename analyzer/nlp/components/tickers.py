@@ -26,7 +26,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from analyzer.universe.listings import (
-    GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, load_universe, normalise_exchange, yahoo_symbol,
+    GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, common_words, is_common, load_universe, normalise_exchange,
+    yahoo_symbol,
 )
 
 SPAN_KEY = "newsig_orgs"
@@ -77,6 +78,30 @@ class _Cand:
     listing: Listing | None
     source: str
     weak: bool = False
+    need: int = 0  # evidence the name needs: 0 none, 1 capitalisation, 2 company words / suffix / ticker
+    evidence: int = 0  # evidence this mention has
+
+
+# Words right after a name that make it a company ("Acme shares", "Acme's chief executive").
+COMPANY_AFTER = frozenset({"shares", "share", "stock", "stocks", "shareholders", "stockholders", "ceo", "cfo",
+                           "chairman", "chief", "board", "inc", "inc.", "corp", "corp.", "ltd", "ltd.", "plc",
+                           "limited", "co", "co.", "group", "holdings", "reported", "announced", "posted",
+                           "forecast", "said", "says", "shares'", "adr", "adrs"})
+# Words right before a name that make it a company ("shares of Acme", "rival Acme").
+COMPANY_BEFORE = frozenset({"rival", "rivals", "peer", "peers", "maker", "firm", "company", "group", "lender",
+                            "retailer", "insurer", "miner", "carrier", "developer", "producer", "automaker",
+                            "chipmaker", "conglomerate", "operator", "supplier", "brokerage", "bank"})
+# Credits and bylines: a name right after these words took the picture or carried the story.
+CREDIT_BEFORE = re.compile(
+    r"(?:\b(?:photo|photos|photograph|image|images|picture|pictures|graphic|credit|credits|source|sources)"
+    r"(?:\s+by)?\s*[:\-]?|\bcourtesy\s+of|©|\(c\)|\bcopyright)\s*(?:(?:©|\(c\))\s*)?(?:(?:19|20)\d\d\s*)?$", re.I)
+# ...and these only when the name then ends the line or the bracket: "Jane Doe/Getty Images", "via Reuters)"
+CREDIT_TAIL_BEFORE = re.compile(r"(?:\bvia|/)\s*$", re.I)
+# A data vendor named as where a figure comes from ("according to FactSet", "polled by LSEG").
+SOURCE_BEFORE = re.compile(
+    r"\b(?:according\s+to|polled\s+by|surveyed\s+by|compiled\s+by|tracked\s+by|calculated\s+by|"
+    r"consensus\s+(?:of|from)|estimates?\s+(?:of|from)|data\s+(?:from|by|of)|figures\s+from)\s*$", re.I)
+SOURCE_AFTER = re.compile(r"^\s*(?:data|figures|consensus|estimates|poll|survey|calculations|compiled)\b", re.I)
 
 
 @Language.factory("newsig_tickers", default_config={"overwrite": False})
@@ -112,7 +137,8 @@ class TickerLinker:
     def _universe_matches(self, doc: Doc) -> list[_Cand]:
         tagged = doc.has_annotation("TAG")
         out = []
-        persons = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+        persons = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1
+                   and not any(t.text == "/" for t in e)]  # "Jane Roe/Getty Images": a credit, not one person
         surnames = {e[-1].text for e in persons}
         hits = self._name_hits(doc)
         windows = {(a, b) for a, b, _, _ in hits}
@@ -128,6 +154,8 @@ class TickerLinker:
                     continue
             if listing.kind == "index" and _publisher_after(doc, end):
                 continue  # "Dow Jones & Co.", "Dow Jones Newswires": the publisher, not the index
+            if _exchange_prefix(doc, end) or _in_headline_link(doc, start):
+                continue  # "(TSX: SGR.U)" names a market; "[... About Tesla Stock](https://...)" another story
             if weak and tagged and not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span):
                 continue  # "Target" as a noun
             if weak and tagged and len(span) == 1 and span[0].is_sent_start and span[0].ent_type_ != "ORG":
@@ -174,9 +202,10 @@ class TickerLinker:
                     out.append((i, j + 1, hit[0], hit[1]))
                     continue
                 listing = folded.get(window.lower())
-                if listing is not None:
-                    out.append((i, j + 1, listing, False))
-        return out
+                if listing is not None and (window != window.lower() or listing.name == listing.name.lower()
+                                            or j > i and listing.size >= 3):
+                    out.append((i, j + 1, listing, False))  # "crypto", "aiming": a word, not Crypto Co or Aiming Inc.
+        return [h for h in out if any(ch.isalpha() for ch in doc[h[0]:h[1]].text)]  # "1933" is a year
 
     def _shortened_name(self, doc: Doc, start: int, end: int) -> tuple[Listing, int] | None:
         """(listing, new end) when the match and the capitalised words after it are the front of
@@ -257,6 +286,49 @@ class TickerLinker:
                 taken.append((m.start(), m.end()))
         return found
 
+    def _judge(self, doc: Doc, cands: list[_Cand], codes: set[str]) -> list[_Cand]:
+        """Keep the names that have the evidence they need.
+
+        A name made of words ("Crypto", "Revenue", "Capex", a word the article also writes in lower
+        case), a short acronym ("ISS", "HK") or a one-word name of a micro-cap listing outside the
+        article's market needs company words around one of its mentions: a corporate suffix, "Acme
+        shares", "shares of Acme", "Acme's chief executive", "rival Acme", or its ticker written in the
+        text. A common-word name of a large company needs at least its capital letter in the middle of
+        a sentence that is not a title-case headline (or the NER calling it an organisation). The
+        article's market is the countries of the names that need no evidence.
+        """
+        words = common_words()
+        lower = {t.lower_ for t in doc if t.is_alpha and t.is_lower}
+        written = {t.text.lstrip("$") for t in doc if t.text.lstrip("$").isupper()} | codes
+        has_sents = doc.has_annotation("SENT_START") or doc.has_annotation("DEP")
+        headline = {t.i for s in doc.sents if _title_case(s) for t in s} if has_sents else set()
+        facts = []
+        for c in cands:
+            L, span = c.listing, doc[c.start:c.end]
+            core = [t for t in span if t.lower_ not in CORP_SUFFIXES and t.text not in (",", ".")]
+            alpha = [t for t in core if t.is_alpha]
+            size = L.size if L.size >= 0 else 1
+            plain = bool(alpha) and all(is_common(t.text, words) or t.lower_ in lower for t in alpha)
+            acronym = len(core) == 1 and core[0].text.isupper() and len(core[0].text) <= 4
+            in_lower = len(alpha) == 1 and alpha[0].lower_ in lower  # the article uses the name as a word
+            facts.append((c, span, core, size, plain, acronym, in_lower))
+        market = {c.listing.country for c, _, core, size, plain, acronym, _ in facts
+                  if size >= 3 and not plain and not acronym and c.listing.kind == "company"}
+        best: dict[str, int] = {}
+        for c, span, core, size, plain, acronym, in_lower in facts:
+            L = c.listing
+            foreign = L.country not in market
+            need = 1 if c.weak else 0
+            if L.kind == "company" and (
+                    plain and (size <= 2 or in_lower and size <= 3)
+                    or acronym and (size <= 1 or size <= 3 and foreign)
+                    or len(core) == 1 and size <= 1 and foreign):
+                need = 2
+            c.need = need
+            c.evidence = _evidence(doc, c.start, c.end, len(core) < len(span), L, written, headline)
+            best[L.key] = max(best.get(L.key, 0), c.evidence)
+        return [c for c in cands if best[c.listing.key] >= c.need]
+
     # -- the component -----------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
@@ -266,15 +338,18 @@ class TickerLinker:
         cands = [c for c in self._universe_matches(doc)
                  if not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones + links)]
         chosen = _no_overlaps(sorted(cands, key=lambda c: (-(c.end - c.start), c.start)))
-        ner = [_Cand(*_trim(doc, e.start, e.end), None, "ner") for e in doc.ents if e.label_ == "ORG"]
+        chosen = self._judge(doc, chosen, {e[2].ticker for e in explicit if e[3] and e[2].ticker})
+        ner = [_Cand(a, b, None, "ner") for e in doc.ents if e.label_ == "ORG"
+               for a, b in _list_items(doc, *_trim(doc, e.start, e.end))]
         ner = [_before_codes(doc, c, zones) for c in ner]  # "Washington Mutual Inc ( WM.N": the name part
         ner = [c for c in ner if c.end > c.start and any(ch.isupper() for ch in doc[c.start:c.end].text)
+               and not all(t.lower_ in NAME_FILLER or t.is_punct for t in doc[c.start:c.end])  # "Inc."
                and doc[c.start:c.end].text.upper() not in NOT_TICKERS | WIRE_TAGS
                and not _dateline(doc, c.start, c.end)
                and not any(a < doc[c.end - 1].idx + len(doc[c.end - 1]) and doc[c.start].idx < b for a, b in zones + links)]
         # weak (common-word) matches inside a longer NER entity are something else ("European Union")
         # ("the Straits Times Index" is the same entity as "Straits Times Index": compare trimmed)
-        ents = [_trim(doc, e.start, e.end) for e in doc.ents]
+        ents = [item for e in doc.ents for item in _list_items(doc, *_trim(doc, e.start, e.end))]
         chosen = [c for c in chosen if not (c.weak and any(
             a <= c.start and c.end <= b and (b - a) > (c.end - c.start) for a, b in ents))]
         for a, b, listing, known, how in explicit:
@@ -286,10 +361,11 @@ class TickerLinker:
                                     and not _names_agree(doc[prev.start:prev.end].text, listing)):
                     continue
             if prev is not None:
-                if known is None:  # "(AAPL)": confirms a linked name, or names an unlinked one
-                    initials = "".join(t.text[0] for t in doc[prev.start:prev.end] if t.is_alpha).upper()
-                    if prev.listing is not None or initials == listing.ticker:
-                        continue  # already linked, or an abbreviation: "Energy Storage Systems (ESS)"
+                if known is None:  # "(AAPL)": confirms a linked name, or names an unlinked one it fits
+                    initials = "".join(t.text[0] for t in doc[prev.start:prev.end] if t.is_alpha and not t.is_lower)
+                    if prev.listing is not None or initials.upper() == listing.ticker or not _names_agree(
+                            doc[prev.start:prev.end].text, listing):
+                        continue  # already linked, an abbreviation ("Energy Storage Systems (ESS)"), another name
                     known = True
                 if not known and prev.listing is None:
                     listing = Listing(name=doc[prev.start:prev.end].text, ticker=listing.ticker,
@@ -322,6 +398,7 @@ class TickerLinker:
                 c.listing, c.source = codes[text], "universe"
         taken = {i for c in chosen for i in range(c.start, c.end)}
         chosen += [c for c in ner if not any(i in taken for i in range(c.start, c.end))]
+        _credits_to_press(doc, chosen)
         kept = list(doc.spans[SPAN_KEY]) if not self.overwrite and SPAN_KEY in doc.spans else []
         used = {i for s in kept for i in range(s.start, s.end)}
         spans = list(kept)
@@ -340,6 +417,114 @@ class TickerLinker:
 PUBLISHER_WORDS = frozenset({"newswires", "newswire", "news", "media", "publishing"})
 
 
+def _title_case(sent: Span) -> bool:
+    """A headline written in title case: capital letters there say nothing about names."""
+    words = [t for t in sent if t.is_alpha and len(t) >= 4 and not t.is_stop]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+
+
+def _evidence(doc: Doc, start: int, end: int, suffix: bool, listing: Listing, written: set[str],
+              headline: set[int]) -> int:
+    """2: company words around the mention, a corporate suffix or the listing's ticker in the text;
+    1: a capital letter inside a sentence (not its first word, not a title-case headline) or the
+    NER's ORG; 0: nothing."""
+    if suffix or (listing.ticker and listing.ticker.isalpha() and listing.ticker in written
+                  and listing.ticker != doc[start:end].text):
+        return 2
+    nxt = doc[end].lower_ if end < len(doc) else ""
+    if nxt in ("'s", "’s", "'", "’") and end + 1 < len(doc):
+        nxt = doc[end + 1].lower_
+    prev = doc[start - 1].lower_ if start > 0 else ""
+    if nxt in COMPANY_AFTER or prev in COMPANY_BEFORE or (
+            prev == "of" and start > 1 and doc[start - 2].lower_ in ("shares", "stock", "stake", "unit")):
+        return 2
+    first = doc[start]
+    if first.ent_type_ == "ORG" and doc.has_annotation("ENT_IOB"):
+        return 1
+    if first.text[:1].isupper() and start not in headline and not first.is_sent_start and (
+            start == 0 or "\n" not in doc[start - 1].whitespace_ + doc[start - 1].text):
+        return 1
+    return 0
+
+
+def _exchange_prefix(doc: Doc, end: int) -> bool:
+    """The name is a market written before a code: 'TSX: SGR.U', 'NYSE:BBAI'."""
+    if end + 1 >= len(doc) or doc[end].text != ":":
+        return False
+    code = doc[end + 1].text.strip("[]()")
+    return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]{0,9}", code))
+
+
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\((?:https?://|/)[^)\s]*\)")
+
+
+def _in_headline_link(doc: Doc, start: int) -> bool:
+    """The name sits in the text of a Markdown link that is a headline of another story (five words or more)."""
+    char = doc[start].idx
+    line_start = doc.text.rfind("\n", 0, char) + 1
+    line_end = doc.text.find("\n", char)
+    line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)]
+    for m in _MD_LINK.finditer(line):
+        if m.start(1) <= char - line_start < m.end(1) and len(m.group(1).split()) >= 5:
+            return True
+    return False
+
+
+def _list_items(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """An NER span that is a list of names ('Innodata, Snowflake, MongoDB') as its items."""
+    if not any(t.text == "," for t in doc[start:end]):
+        return [(start, end)]
+    items, a = [], start
+    for i in range(start, end):
+        if doc[i].text == ",":
+            items.append((a, i))
+            a = i + 1
+    items.append((a, end))
+    items = [(a + 1 if a < b and doc[a].lower_ in ("and", "&") else a, b) for a, b in items]
+    items = [(a, b) for a, b in items if b > a]
+    ok = len(items) >= 2 and all(b - a <= 4 and doc[a].text[:1].isupper() for a, b in items)
+    return items if ok else [(start, end)]
+
+
+def _credits_to_press(doc: Doc, cands: list[_Cand]) -> None:
+    """A name met only as a photo credit, a byline or a data source ('Jane Doe/Getty Images',
+    'Source: Acme Data', 'analysts polled by FactSet') is who reported, not what the story is about:
+    it becomes a news outlet (a firm in sector Media, no ticker), which owns no figure or view."""
+    by_key: dict[str, list[_Cand]] = {}
+    for c in cands:
+        key = c.listing.key if c.listing is not None else "org:" + doc[c.start:c.end].text.lower()
+        by_key.setdefault(key, []).append(c)
+    for group in by_key.values():
+        listing = group[0].listing
+        if listing is not None and listing.is_press:
+            continue
+        outlet = listing is None and all(_outlet_name(doc[c.start:c.end]) for c in group)
+        if not outlet and not all(_credit_context(doc, c.start, c.end) for c in group):
+            continue
+        for c in group:
+            name = listing.name if listing is not None else doc[c.start:c.end].text
+            c.listing = Listing(name=name, ticker=None, exchange=None, symbol=None,
+                                country=listing.country if listing is not None else None, sector="Media", kind="firm")
+            c.source = c.source if listing is not None else "ner"
+
+
+def _outlet_name(span: Span) -> bool:
+    """An unlisted organisation named like a wire or a data desk: 'ACN Newswire', 'Dow Jones Market Data'."""
+    words = [t.lower_ for t in span]
+    return len(words) >= 2 and (words[-1] in ("newswire", "newswires", "wire") or words[-2:] == ["market", "data"])
+
+
+def _credit_context(doc: Doc, start: int, end: int) -> bool:
+    a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    line_start = doc.text.rfind("\n", 0, a) + 1
+    before = doc.text[max(line_start, a - 60):a]
+    line_end = doc.text.find("\n", b)
+    after = doc.text[b:line_end if line_end >= 0 else len(doc.text)]
+    if CREDIT_BEFORE.search(before) or SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
+        return True
+    return bool(CREDIT_TAIL_BEFORE.search(before)) and not after.strip(" .*_)]")
+
+
 def _publisher_after(doc: Doc, end: int) -> bool:
     """An index name followed by '& Co.' or a news word names a company ('Dow Jones & Co.'); also
     its front ('Dow' of 'Dow Jones Newswires')."""
@@ -351,7 +536,8 @@ def _publisher_after(doc: Doc, end: int) -> bool:
         end += 1
     nxt = word(end)
     after = word(end + 1)
-    return nxt in PUBLISHER_WORDS or (nxt == "&" and after in {"co", "co.", "company"})
+    return nxt in PUBLISHER_WORDS or (nxt == "&" and after in {"co", "co.", "company"}) or (
+        nxt == "market" and after == "data")  # "Dow Jones Market Data show"
 
 
 def _on_exchange(listing: Listing, code: str, exchange: str) -> bool:
