@@ -22,6 +22,7 @@ QUOTE_CHARS = {'"', "“", "”", "``", "''"}
 STOP_PUNCT = {".", "!", "?", ";"}
 BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 NEWLINE = re.compile(r"\n\s*")
+JUNK = re.compile(r"\]\(|//|https?:|www\.|[<>{}|]")
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ class SpeakerFinder:
             found = find_title(doc, after, after_end, near="start")
             if found:
                 title = found[0]
+            if doc[after].text == "," and (title is None or title in word_set("titles_needing_scope")):
+                title = _appositive_title(doc, after + 1, after_end) or title
             firms = [o for o in self.orgs if o.start >= after and o.end <= after_end]
             # a linked firm before an NER guess ("the investment research department at IwaiCosmo Securities")
             firm = next((o for o in firms if o.label_ != "ORG" or any(t.pos_ == "PROPN" for t in o)), None)
@@ -232,7 +235,8 @@ class SpeakerFinder:
         while j > 0 and doc[j - 1].lower_ in prefixes and not _clause_break(doc[j - 1]):
             j -= 1
         if title is None and j < name.start:
-            title = doc[j:name.start].text.lower()  # "Chief Executive Steve Jobs", "Chair Jerome Powell"
+            words = [t for t in doc[j:name.start] if t.lower_ not in word_set("honorifics")]  # "Dr." is no title
+            title = " ".join(t.lower_ for t in words) or None  # "Chief Executive Steve Jobs", "Chair Jerome Powell"
             if firm is None:
                 lo = j
                 while lo > max(0, j - 6) and not _clause_break(doc[lo - 1]):
@@ -254,11 +258,16 @@ class SpeakerFinder:
         executive (speaks for the company that employs them), official (an executive title and
         no firm), or None (unknown)."""
         research = firm is not None and (self.is_research(firm, group) or (
-            firm.label_ not in {"COMPANY", "INDEX"} and _title_role(title, "analyst_titles")))
+            firm.label_ not in {"COMPANY", "INDEX"} and (_title_role(title, "analyst_titles") or _research_name(firm))))
         role = speaker_role(title, firm is not None, research)
         if firm is None:
             return Speaker(name, title, role=role)
+        if JUNK.search(firm.text):  # a Markdown link or a URL is no firm's name
+            return Speaker(name, title, role=role if role != "executive" else "official")
         firm_name, ticker = org_name(firm)
+        written = org_name(firm.doc[firm.start:firm.end])[0] if firm.label_ == "FIRM" and ticker is None else firm_name
+        if _letters(written) not in _letters(firm_name):  # "Saxo Markets" (an alias of Saxo Bank): as written
+            firm_name = written
         return Speaker(name, title, firm_name, ticker, (firm.start, firm.end), role=role, research=research)
 
     def is_research(self, firm: Span, group: bool = False) -> bool:
@@ -377,6 +386,29 @@ def _blank(tok) -> bool:
     return tok.is_space and "\n" not in tok.text
 
 
+def _appositive_title(doc: Doc, start: int, end: int) -> str | None:
+    """"head of market forecast for China", "general manager of the investment research department": a
+    job noun and its scope after a name, up to the employer ("at X") or the next comma."""
+    k = start + (start < end and doc[start].lower_ in {"a", "an", "the"})
+    if k >= end or doc[k].lower_ not in word_set("job_nouns") and not (
+            k + 1 < end and doc[k + 1].lower_ in word_set("job_nouns")):
+        return None
+    j = k
+    while j < end and doc[j].text not in {",", "(", ";"} and doc[j].lower_ != "at":
+        j += 1
+    return doc[k:j].text.lower() if j - k <= 10 else None
+
+
+def _research_name(firm: Span) -> bool:
+    """An unlisted firm named as a research or investment house ("Commerzbank Research", "Capital Economics")."""
+    words = [t.lower_ for t in firm if not t.is_punct]
+    return any(tuple(words[-len(w.split()):]) == tuple(w.split()) for w in word_set("research_firm_words"))
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
 def _possessive(tok) -> bool:
     """"'s", or a bare apostrophe tagged possessive ("Federated Hermes' Damian McIntyre")."""
     return tok.lower_ in {"'s", "’s"} or (tok.text in {"'", "’"} and tok.tag_ == "POS")
@@ -397,13 +429,15 @@ def _title_role(title: str | None, key: str) -> bool:
     if not title:
         return False
     words = title.lower().split()
-    if key == "analyst_titles" and {"research", "strategy", "analyst", "analysts", "economist"} & set(words):
-        return True  # "UBS head of China autos research"
+    if key == "analyst_titles" and word_set("analyst_title_words") & set(words):
+        return True  # "UBS head of China autos research", "head of market forecast"
     return any(tuple(words[-len(t.split()):]) == tuple(t.split()) for t in word_set(key))
 
 
 def speaker_role(title: str | None, has_firm: bool, research: bool) -> str | None:
     """analyst | executive | official | None, from the title and the kind of firm."""
+    if _title_role(title, "official_titles"):
+        return "official"
     if research or _title_role(title, "analyst_titles"):
         return "analyst"
     if _title_role(title, "executive_titles"):

@@ -70,6 +70,7 @@ class _Draft:
     end: int
     kind: str  # quote | indirect | according | action
     open_end: bool = False  # last quote ran to the end of its paragraph unclosed
+    note: bool = False  # the attribution says it was written in a note / report to clients
     rating: RatingChange = field(default_factory=RatingChange)
 
     @property
@@ -160,9 +161,11 @@ class QuoteExtractor:
                  or self._action(doc, finder, sent, drafts))
             if d is not None:
                 drafts.append(d)
+        cues = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(c) for c in vocabulary()["note_cues"]), re.I)
         for d in drafts:
             if not d.rating.found:
                 d.rating = parse_rating_change(finder.text[d.start:d.end])
+            d.note = bool(cues.search(finder.text[d.start:d.end]))
         return _listed_views(_merge(drafts, sent_starts, finder.story_starts))
 
     def _quote(self, doc: Doc, finder: SpeakerFinder, q: tuple[int, int, bool], prev_end: int,
@@ -500,15 +503,18 @@ def _is_view(d: _Draft) -> bool:
         return False
     if sp.role == "executive":
         return sp.firm_ticker is not None
-    if sp.name is None:
+    if sp.name is None:  # a firm's call: its analysts speak, or it rates the stock as a broker does
         return sp.role == "analyst" or d.kind == "action"
-    return bool(sp.title or sp.firm)  # "Donald Trump said": a name alone says nobody's call
+    # a person's call: an analyst by title or by firm, or someone of a firm writing a note ("Donald Trump
+    # said", "Jane Roe of Acme Architects said" say nobody's call)
+    return sp.role == "analyst" or (sp.role is None and sp.firm is not None and (d.note or d.rating.found))
 
 
 def _absorb(into: _Draft, d: _Draft) -> None:
     into.parts = sorted(into.parts + d.parts)
     into.start, into.end = min(into.start, d.start), max(into.end, d.end)
     into.rating = combine(into.rating, d.rating)
+    into.note = into.note or d.note
     sp, other = into.speaker, d.speaker
     if sp is not None and other is not None:
         if not sp.firm and other.firm:
