@@ -5,6 +5,10 @@ file reads count as they do for ``newsig analyze``; "warm" figures are in-proces
 The user's ``~/.newsig`` is ignored (an empty ``NEWSIG_HOME``). Prints a markdown table::
 
     .venv/bin/python benchmarks/bench_universe.py --runs 5
+    .venv/bin/python benchmarks/bench_universe.py --runs 5 --against ../oldmain   # same probes there, alternating
+
+``--against DIR`` runs the universe load and a cold ``newsig analyze`` of the seed article in another
+checkout too (same interpreter, that tree first on ``PYTHONPATH``), turn about, and prints the load average.
 """
 
 from __future__ import annotations
@@ -45,6 +49,28 @@ nlp.add_pipe("newsig_tickers", after="ner")
 out = [time.perf_counter() - t, time.perf_counter() - t1]
 """,
 }
+
+
+ANALYZE = ("import sys; sys.argv = ['newsig', 'analyze', '--file', 'corpus/short_selling_resumes_2025-03-31.txt', "
+           "'--date', '2025-03-31']\nfrom cli import app\ntry:\n    app()\nexcept SystemExit:\n    pass\n")
+COMPARED = ("universe load (import, read CSVs, index names)", "cold newsig analyze of the seed (wall)")
+
+
+def compare(runs: int, env: dict[str, str], other: Path) -> dict[str, dict[str, float]]:
+    """The universe load and a cold analyze here and in ``other``, alternating; medians per tree."""
+    trees = {"this checkout": ROOT, str(other): other.resolve()}
+    times: dict[str, dict[str, list[float]]] = {t: {} for t in trees}
+    for _ in range(runs):
+        for label, root in trees.items():
+            tree_env = {**env, "PYTHONPATH": str(root)}
+            res = subprocess.run([sys.executable, "-c", PROBES[COMPARED[0]] + "\nprint(out)"], capture_output=True,
+                                 text=True, cwd=root, env=tree_env, check=True)
+            times[label].setdefault(COMPARED[0], []).append(float(res.stdout.strip().splitlines()[-1]))
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", ANALYZE], capture_output=True, text=True, cwd=root, env=tree_env,
+                           check=True)
+            times[label].setdefault(COMPARED[1], []).append(time.perf_counter() - t)
+    return {label: {k: statistics.median(v) for k, v in rows.items()} for label, rows in times.items()}
 
 
 WARM = ("add_pipe, universe already loaded", "seed article, pipeline without linker, per doc",
@@ -99,9 +125,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ap.add_argument("--against", type=Path, help="another checkout to time the same way, alternating")
     args = ap.parse_args(argv)
     env = {**os.environ, "NEWSIG_HOME": tempfile.mkdtemp(prefix="newsig_bench_"), "PYTHONPATH": str(ROOT)}
     os.environ["NEWSIG_HOME"] = env["NEWSIG_HOME"]
+    if args.against is not None:
+        before = os.getloadavg()[0]
+        result = compare(args.runs, env, args.against)
+        after = os.getloadavg()[0]
+        if args.json:
+            print(json.dumps({"load_average": [before, after], **result}, indent=2))
+            return 0
+        print(f"Median of {args.runs}, alternating; load average {before:.1f} before, {after:.1f} after.\n")
+        print("| measurement | " + " | ".join(result) + " |")
+        print("| --- |" + " ---: |" * len(result))
+        for name in COMPARED:
+            print(f"| {name} | " + " | ".join(f"{rows[name]:.3f}" for rows in result.values()) + " |")
+        return 0
     rows = cold(args.runs, env)
     rows.update(warm(args.runs))
     from analyzer.universe import load_universe

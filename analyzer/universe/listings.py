@@ -102,7 +102,7 @@ class Listing:
         """A news outlet (a firm in sector Media): it reports figures and views, it owns none."""
         return self.kind == "firm" and self.sector == "Media"
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """Identity used when layers merge: symbol, else ticker@exchange, else the name."""
         if self.symbol:
@@ -217,16 +217,18 @@ class Universe:
     layered: frozenset[str] = field(default_factory=frozenset, repr=False)  # keys of listings from CSV layers
 
     def __post_init__(self) -> None:
-        self._codes: dict[str, list[Listing]] = {}
+        codes: dict[str, list[Listing]] = {}
         self._by_key = {x.key: x for x in self.listings}
         for listing in self.listings:
-            for code in {listing.ticker, listing.symbol}:
-                if code:
-                    self._codes.setdefault(code.upper(), []).append(listing)
+            ticker, symbol = listing.ticker, listing.symbol
+            if ticker:
+                codes.setdefault(ticker.upper(), []).append(listing)
+            if symbol and symbol != ticker:
+                codes.setdefault(symbol.upper(), []).append(listing)
+        self._codes = codes
         self._alt_codes: dict[str, Listing] | None = None
         self._phrases: list[tuple[str, Listing, bool]] | None = None
         self._winners: dict[str, list[tuple[str, Listing]]] | None = None
-        self._sensitive: dict[str, bool] = {}
 
     def phrases(self) -> list[tuple[str, Listing, bool]]:
         """(phrase, listing, case_sensitive) for every name the linker may match.
@@ -234,33 +236,42 @@ class Universe:
         Ambiguous group names and non-ticker acronyms are left out; a phrase two
         listings claim goes to the one whose layer wins (user over built-in, a
         listing's own names over generated short names), and to nobody on a tie.
+        The compiled names come as the build resolved them (no per-name work here).
         """
         if self._phrases is None:
-            out: list[tuple[str, Listing, bool]] = []
-            for low, winners in self._resolve().items():
+            claimed = self._claims()
+            by_key = self._by_key
+            out: list[tuple[str, Listing, bool]] = [
+                (phrase, by_key[key], sensitive) for low, (phrase, key, sensitive) in self.compiled.items()
+                if key in by_key and low not in claimed]
+            for low, winners in claimed.items():
                 if len(winners) == 1:
                     phrase, listing = winners[0]
-                    sensitive = self._sensitive.get(low)
-                    if sensitive is None:
-                        sensitive = case_sensitive(phrase)
-                        forms = {phrase} | {n for n in listing.names if n.lower() == low}
-                    else:
-                        forms = {phrase}
+                    sensitive = case_sensitive(phrase)
+                    forms = {phrase} | {n for n in listing.names if n.lower() == low}
                     for form in sorted(forms) if sensitive else [phrase]:
                         out.append((form, listing, sensitive))
             self._phrases = out
         return self._phrases
 
+    def _winners_of(self, low: str) -> list[tuple[str, Listing]]:
+        """The (phrase, listing) pairs that win a lower-case phrase (one, or a tie; none when nobody's)."""
+        claimed = self._claims().get(low)
+        if claimed is not None:
+            return claimed
+        hit = self.compiled.get(low)
+        listing = self._by_key.get(hit[1]) if hit is not None else None
+        return [(hit[0], listing)] if listing is not None else []
+
     def _resolve(self) -> dict[str, list[tuple[str, Listing]]]:
-        """lower-case phrase -> the (phrase, listing) pairs that win it (one, or a tie)."""
+        """lower-case phrase -> the (phrase, listing) pairs that win it, over every name (for ``suggest``)."""
+        out = {low: self._winners_of(low) for low in self.compiled}
+        out.update(self._claims())
+        return out
+
+    def _claims(self) -> dict[str, list[tuple[str, Listing]]]:
+        """The names of the curated and user layers, resolved among themselves; they win over compiled names."""
         if self._winners is None:
-            winners: dict[str, list[tuple[str, Listing]]] = {}
-            by_key = self._by_key
-            for low, (phrase, key, sensitive) in self.compiled.items():
-                listing = by_key.get(key)
-                if listing is not None:
-                    winners[low] = [(phrase, listing)]
-                    self._sensitive[low] = sensitive
             claims: dict[str, dict[str, tuple[int, str, Listing]]] = {}
             for listing in self.listings:
                 if listing.key not in self.layered:
@@ -279,10 +290,10 @@ class Universe:
                     old = owners.get(listing.key)
                     if old is None or rank < old[0]:
                         owners[listing.key] = (rank, phrase, listing)
-            for low, owners in claims.items():  # a curated or user name wins over the compiled one
+            winners: dict[str, list[tuple[str, Listing]]] = {}
+            for low, owners in claims.items():
                 best = min(r for r, _, _ in owners.values())
                 winners[low] = [(p, lst) for r, p, lst in owners.values() if r == best]
-                self._sensitive.pop(low, None)
             self._winners = winners
         return self._winners
 
@@ -302,7 +313,7 @@ class Universe:
         '247540'
         """
         q = " ".join(query.split())
-        found = [listing for _, listing in self._resolve().get(q.lower(), [])]
+        found = [listing for _, listing in self._winners_of(q.lower())]
         for listing in self._ranked(self._codes.get(q.upper(), [])):
             if listing not in found:
                 found.append(listing)
@@ -495,6 +506,7 @@ def read_compiled(path: Path | None = None) -> tuple[list[Listing], dict[str, tu
     listings: list[Listing] = []
     names: dict[str, tuple[str, str, bool]] = {}
     width = len(COMPILED_COLUMNS)
+    new = object.__new__
     for n, line in enumerate(lines[start + 1:], start + 2):
         if not line:
             continue
@@ -504,11 +516,15 @@ def read_compiled(path: Path | None = None) -> tuple[list[Listing], dict[str, tu
         name, ticker, exchange, symbol, country, currency, sector, size, kind, phrases, alternates = cells
         forms = phrases.split("|") if phrases else []
         plain = [f.lstrip("=?") for f in forms]
-        listing = Listing(name, ticker or None, exchange or None, symbol or None, country or None, currency or None,
-                          sector or None, tuple(a for a in plain if a != name), kind or "company",
-                          int(size) if size else -1, tuple(alternates.split("|")) if alternates else ())
+        # built without the frozen dataclass's __init__ (one object.__setattr__ per field): a third of the time
+        listing = new(Listing)
+        key = (symbol or "").upper() or (f"{ticker.upper()}@{exchange.upper()}" if ticker else name.lower())
+        listing.__dict__.update(
+            name=name, ticker=ticker or None, exchange=exchange or None, symbol=symbol or None,
+            country=country or None, currency=currency or None, sector=sector or None,
+            aliases=tuple(a for a in plain if a != name), kind=kind or "company", size=int(size) if size else -1,
+            alternates=tuple(alternates.split("|")) if alternates else (), key=key)
         listings.append(listing)
-        key = listing.key
         for form, phrase in zip(forms, plain):
             names[phrase.lower()] = (phrase, key, form[:1] in ("=", "?"))
     return listings, names
