@@ -103,3 +103,23 @@ def test_a_firms_unit_is_named_as_written():
     views = _views_with_firms("Harbour Foods had a solid half, Kestrel Europe analysts Lea Roth and Tom Ek said.",
                               ["Kestrel"])
     assert _who(views) == [("Lea Roth", "Kestrel Europe"), ("Tom Ek", "Kestrel Europe")]
+
+
+def test_officials_by_title_are_not_views():
+    views = _views("Steel imports must fall, Premier Jean Tremblay of Quebec said on Monday, calling the tariffs unfair.")
+    assert views == []
+
+
+def test_an_appositive_job_title_keeps_its_scope():
+    views = _views("Chipmakers face a slower year, said Aiko Tanaka, head of semiconductor forecasts at Brightline Data.")
+    assert [(v.analyst, v.title, v.firm) for v in views] == [
+        ("Aiko Tanaka", "head of semiconductor forecasts", "Brightline Data")]
+
+
+def test_a_person_of_an_unknown_firm_writing_a_note_is_an_analyst():
+    views = _views("Rate cuts look further away, Halden Partners' Iris Vogel says in a note.")
+    assert _who(views) == [("Iris Vogel", "Halden Partners")]
+
+
+def test_a_person_of_an_unknown_organisation_talking_is_not_a_view():
+    assert _views("The new terminal will open next spring, said Oskar Lind of Harbourview Architects.") == []
