@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, Sequence
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -36,17 +35,18 @@ from analyzer.nlp.components.attribution import (
     QUOTE_CHARS, STOP_PUNCT, Speaker, SpeakerFinder, crosses_paragraph, is_reporting, org_name, paragraph_bounds,
     paragraph_break,
 )
-from analyzer.nlp.components.ratings import RatingChange, combine, parse_rating_change, vocabulary
+from analyzer.nlp.components.ratings import parse_rating_change, vocabulary
+from analyzer.nlp.components.view_merge import Draft, is_view, listed_views, merge, same_firm, stories  # noqa: F401
+from analyzer.nlp.components.view_stance import (  # noqa: F401  (re-exported: the stance of a view)
+    STANCE_THRESHOLD, action_direction, interim_lexicon_stance, lexicon_score, score_views,
+)
 
 TARGET_LABELS = {"COMPANY", "INDEX"}
 MIN_UNATTRIBUTED_WORDS = 4  # shorter unattributed quotes are scare quotes ("value-up"), not views
-STANCE_THRESHOLD = 0.2
 QUOTE_RE = re.compile(r'["“”]')
 STAMP = re.compile(r"^(?:\d{3,4}\s+)?(?:GMT|UTC|ET|EST|EDT|KST|JST|HKT|SGT|BST|CET)\s*[-—–]{1,2}\s*")
 DATELINE = re.compile(r"^[^()\n]{0,40}\([A-Za-z .&-]{2,30}\)\s*[-—–]{1,2}\s*")
 SENT_END = re.compile(r'[.!?]["”]?\s')
-STORY = re.compile(r"(?m)^[ \t]*(?:\d{3,4}\s+)?(?:GMT|UTC|ET|EST|EDT|KST|JST|HKT|SGT|BST|CET)\s*[-—–]{1,2}")
-FOLD_SENTENCES = 3  # a firm's analysts' view joins a later named analyst of no firm (analyst title) this near
 
 for _ext in ("views", "view_parts"):
     if not Doc.has_extension(_ext):
@@ -58,24 +58,6 @@ if not Span.has_extension("listing"):
 @Language.factory("newsig_quotes", default_config={"min_unattributed_words": MIN_UNATTRIBUTED_WORDS})
 def make_quotes(nlp: Language, name: str, min_unattributed_words: int) -> "QuoteExtractor":
     return QuoteExtractor(min_unattributed_words)
-
-
-@dataclass
-class _Draft:
-    """A view under construction (mutable until it becomes a frozen View)."""
-
-    speaker: Speaker | None
-    parts: list[tuple[int, int]]  # char ranges of the statement text
-    start: int  # char range of everything the view covers (attribution included)
-    end: int
-    kind: str  # quote | indirect | according | action
-    open_end: bool = False  # last quote ran to the end of its paragraph unclosed
-    note: bool = False  # the attribution says it was written in a note / report to clients
-    rating: RatingChange = field(default_factory=RatingChange)
-
-    @property
-    def analyst(self) -> str | None:
-        return self.speaker.name if self.speaker else None
 
 
 def find_quotes(text: str) -> list[tuple[int, int, bool]]:
@@ -116,7 +98,7 @@ class QuoteExtractor:
         self.person_anaphors = {"the analyst", "the analysts", "they"}  # the others name the firm
 
     def __call__(self, doc: Doc) -> Doc:
-        drafts = [d for d in self.drafts(doc) if _is_view(d)]
+        drafts = [d for d in self.drafts(doc) if is_view(d)]
         views, parts = [], []
         for d in drafts:
             views.append(self._to_view(doc, d))
@@ -127,7 +109,7 @@ class QuoteExtractor:
         return doc
 
     # -- finding statements -------------------------------------------------
-    def drafts(self, doc: Doc) -> list[_Draft]:
+    def drafts(self, doc: Doc) -> list[Draft]:
         finder = SpeakerFinder(doc)
         finder.story_starts = stories(finder.text)
         sents = list(doc.sents)
@@ -137,7 +119,7 @@ class QuoteExtractor:
         for q in quotes:
             by_sent.setdefault(bisect.bisect_right(sent_starts, q[0] - 1) - 1, []).append(q)
         quoted_chars = [(q[0], q[1]) for q in quotes]
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         prev_quote_end = 0
         for si, sent in enumerate(sents):
             before = len(drafts)
@@ -166,10 +148,10 @@ class QuoteExtractor:
             if not d.rating.found:
                 d.rating = parse_rating_change(finder.text[d.start:d.end])
             d.note = bool(cues.search(finder.text[d.start:d.end]))
-        return _listed_views(_merge(drafts, sent_starts, finder.story_starts))
+        return listed_views(merge(drafts, sent_starts, finder.story_starts))
 
     def _quote(self, doc: Doc, finder: SpeakerFinder, q: tuple[int, int, bool], prev_end: int,
-               drafts: list[_Draft]) -> _Draft | None:
+               drafts: list[Draft]) -> Draft | None:
         qs, qe, closed = q
         open_tok = _token_at(finder, qs - 1)
         close_tok = _token_at(finder, qe) if closed else _token_at(finder, max(qe - 1, qs)) + 1
@@ -194,7 +176,7 @@ class QuoteExtractor:
         start = doc[left[0]].idx if left[0] < len(doc) else qs
         end = doc[region_end - 1].idx + len(doc[region_end - 1]) if region_end > open_tok else qe
         end = max(end, qe + 1)
-        draft = _Draft(speaker, [(qs, qe)], min(start, qs), end, "quote", open_end=not closed)
+        draft = Draft(speaker, [(qs, qe)], min(start, qs), end, "quote", open_end=not closed)
         prev = drafts[-1] if drafts else None
         if speaker is None and prev is not None and prev.kind == "quote":
             gap = finder.text[prev.end:qs - 1]
@@ -212,7 +194,7 @@ class QuoteExtractor:
         return draft
 
     def _attribute(self, doc: Doc, finder: SpeakerFinder, start: int, end: int,
-                   drafts: list[_Draft]) -> tuple[Speaker | None, bool]:
+                   drafts: list[Draft]) -> tuple[Speaker | None, bool]:
         """(speaker, continuation cue seen) for the attribution text in tokens [start, end)."""
         if start >= end:
             return None, False
@@ -226,7 +208,7 @@ class QuoteExtractor:
         return self._speaker_near(doc, finder, start, end, verb_i, drafts), cue
 
     def _speaker_near(self, doc: Doc, finder: SpeakerFinder, start: int, end: int, verb_i: int,
-                      drafts: list[_Draft]) -> Speaker | None:
+                      drafts: list[Draft]) -> Speaker | None:
         names = finder.names_in(start, end)
         names.sort(key=lambda n: min(abs(n.start - verb_i), abs(n.end - 1 - verb_i)))
         for name in names:
@@ -247,7 +229,7 @@ class QuoteExtractor:
         return finder.group(start, end) or finder.firm_subject(start, end, verb_i)
 
     @staticmethod
-    def _in_story(finder: SpeakerFinder, drafts: list[_Draft], start: int) -> list[_Draft]:
+    def _in_story(finder: SpeakerFinder, drafts: list[Draft], start: int) -> list[Draft]:
         """The drafts of the roundup item holding token ``start`` (all drafts in an ordinary article)."""
         char = finder.token_starts[min(start, len(finder.token_starts) - 1)]
         lo = finder.story_starts[bisect.bisect_right(finder.story_starts, char) - 1]
@@ -289,7 +271,7 @@ class QuoteExtractor:
                 return a
         return None
 
-    def _indirect(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+    def _indirect(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[Draft]) -> Draft | None:
         """"X said the rebound may be short-lived": reporting verb + subject + clausal complement."""
         for verb in sent:
             if not is_reporting(verb) or verb.lower_ in self.quote_only:
@@ -311,10 +293,10 @@ class QuoteExtractor:
             if len(tokens) < 3:
                 continue
             text_start, text_end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-            return _Draft(speaker, [(text_start, text_end)], sent.start_char, sent.end_char, "indirect")
+            return Draft(speaker, [(text_start, text_end)], sent.start_char, sent.end_char, "indirect")
         return None
 
-    def _trailing(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+    def _trailing(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[Draft]) -> Draft | None:
         """"<statement>, Nomura analyst Eon Hwang writes in a note." / "<statement>, said Paul Gong, UBS
         head of research.": the attribution closes the sentence after a comma, whatever the parser made
         of the clauses; the statement is everything before that comma."""
@@ -354,10 +336,10 @@ class QuoteExtractor:
             text_end = doc[lo - 1].idx
             if len(finder.text[sent.start_char:text_end].split()) < 4:
                 return None
-            return _Draft(speaker, [(sent.start_char, text_end)], sent.start_char, sent.end_char, "indirect")
+            return Draft(speaker, [(sent.start_char, text_end)], sent.start_char, sent.end_char, "indirect")
         return None
 
-    def _participant(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+    def _participant(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[Draft]) -> Draft | None:
         """A call participant: "<Name> from <Firm> asked about / questioned ..." (question verbs are data)."""
         asks = set(vocabulary().get("question_verbs", ()))
         for verb in sent:
@@ -371,10 +353,10 @@ class QuoteExtractor:
                 return None
             lead = re.match(r'[\s*•\-–"“”]*', sent.text).end()
             start = sent.start_char + lead
-            return _Draft(speaker, [(start, sent.end_char)], sent.start_char, sent.end_char, "indirect")
+            return Draft(speaker, [(start, sent.end_char)], sent.start_char, sent.end_char, "indirect")
         return None
 
-    def _according(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+    def _according(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[Draft]) -> Draft | None:
         """"Chip prices should rebound, according to Park Yu-ak, an analyst at Kiwoom Securities":
         the sentence without the attribution, when it names a person or a brokerage ("according to
         data from the exchange" is a source of numbers, not a view)."""
@@ -403,9 +385,9 @@ class QuoteExtractor:
                 parts.append((lo + left, lo + right))
         if not parts:
             return None
-        return _Draft(speaker, parts, sent.start_char, sent.end_char, "according")
+        return Draft(speaker, parts, sent.start_char, sent.end_char, "according")
 
-    def _action(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[_Draft]) -> _Draft | None:
+    def _action(self, doc: Doc, finder: SpeakerFinder, sent: Span, drafts: list[Draft]) -> Draft | None:
         """"Morgan Stanley analyst Joseph Moore cut his rating to underweight": a view without a quote."""
         rc = parse_rating_change(sent.text)
         if not rc.found:
@@ -416,10 +398,10 @@ class QuoteExtractor:
         lead = re.match(r'["“”\s]*', sent.text).end()
         text = sent.text[lead:].strip()
         start = sent.start_char + lead
-        return _Draft(speaker, [(start, start + len(text))], sent.start_char, sent.end_char, "action", rating=rc)
+        return Draft(speaker, [(start, start + len(text))], sent.start_char, sent.end_char, "action", rating=rc)
 
     # -- records ------------------------------------------------------------
-    def _to_view(self, doc: Doc, d: _Draft) -> View:
+    def _to_view(self, doc: Doc, d: Draft) -> View:
         sp = d.speaker or Speaker(None)
         targets: list[str] = []
         tickers: list[str] = []
@@ -475,138 +457,13 @@ def _sentence_index(doc: Doc, char: int) -> int:
     return max(0, bisect.bisect_right(starts, char) - 1)
 
 
-def _last_speaker(drafts: list[_Draft], research: bool = False) -> Speaker | None:
+def _last_speaker(drafts: list[Draft], research: bool = False) -> Speaker | None:
     """The last named speaker; with ``research``, the last analyst or research firm."""
     for d in reversed(drafts[-4:] if research else drafts):
         if d.speaker and (d.speaker.name if not research else d.speaker.role == "analyst" or (
                 d.speaker.name and d.speaker.role is None)):
             return d.speaker
     return None
-
-
-def _letters(name: str | None) -> str:
-    return re.sub(r"[^a-z]", "", (name or "").lower())
-
-
-def same_firm(a: str | None, b: str | None) -> bool:
-    """"Melius" and "Melius Research", "Citi" and "Citigroup": one name's letters contain the other's."""
-    x, y = _letters(a), _letters(b)
-    return bool(x and y) and (x in y or y in x)
-
-
-def _is_view(d: _Draft) -> bool:
-    """An analyst's, strategist's or research firm's view, or an executive's on a listed company.
-    Officials, unknown organisations speaking for themselves, and statements with neither a
-    person nor a firm are not views."""
-    sp = d.speaker
-    if sp is None or (sp.name is None and sp.firm is None) or sp.role == "official":
-        return False
-    if sp.role == "executive":
-        return sp.firm_ticker is not None
-    if sp.name is None:  # a firm's call: its analysts speak, or it rates the stock as a broker does
-        return sp.role == "analyst" or d.kind == "action"
-    # a person's call: an analyst by title or by firm, or someone of a firm writing a note ("Donald Trump
-    # said", "Jane Roe of Acme Architects said" say nobody's call)
-    return sp.role == "analyst" or (sp.role is None and sp.firm is not None and (d.note or d.rating.found))
-
-
-def _absorb(into: _Draft, d: _Draft) -> None:
-    into.parts = sorted(into.parts + d.parts)
-    into.start, into.end = min(into.start, d.start), max(into.end, d.end)
-    into.rating = combine(into.rating, d.rating)
-    into.note = into.note or d.note
-    sp, other = into.speaker, d.speaker
-    if sp is not None and other is not None:
-        if not sp.firm and other.firm:
-            sp = replace(sp, firm=other.firm, firm_ticker=other.firm_ticker, firm_span=other.firm_span,
-                         research=sp.research or other.research)
-        if not sp.title and other.title and other.name:
-            sp = replace(sp, title=other.title)
-        if sp.role != "analyst" and other.role == "analyst":
-            sp = replace(sp, role="analyst")
-        into.speaker = sp
-    elif sp is None:
-        into.speaker = other
-
-
-def stories(text: str) -> list[int]:
-    """Where each item of a roundup starts ("0933 GMT - ..." paragraphs of Market Talks): an analyst
-    quoted in two items made two calls. [0] for an ordinary article."""
-    starts = [m.start() for m in STORY.finditer(text)]
-    return [0] + starts if len(starts) >= 2 else [0]
-
-
-def _merge(drafts: list[_Draft], sent_starts: list[int], story_starts: Sequence[int] = (0,)) -> list[_Draft]:
-    """One view per analyst (or per firm when no analyst is named) in an article (in each item of a
-    roundup).
-
-    - statements of one named analyst are one view, wherever they are;
-    - a firm's statement or rating action joins the nearest earlier view of an analyst of that
-      firm ("Melius Research analyst X said ... Melius maintained a price target of $16");
-    - a rating action with no subject of its own ("It kept its neutral rating") joins the
-      analyst or firm view of the sentence before;
-    - a firm-only view is folded into a later view by a named analyst of that firm, or by a named
-      analyst with no firm of their own in the next sentence.
-    """
-    def sent(char: int) -> int:
-        return bisect.bisect_right(sent_starts, char) - 1
-
-    def story(char: int) -> int:
-        return bisect.bisect_right(story_starts, char)
-
-    out: list[_Draft] = []
-    for d in drafts:
-        target = None
-        if d.analyst:
-            target = next((o for o in out if o.analyst == d.analyst and story(o.start) == story(d.start)), None)
-        elif d.speaker is not None and d.speaker.firm:
-            target = next((o for o in reversed(out) if o.speaker and same_firm(o.speaker.firm, d.speaker.firm)
-                           and (o.analyst or o.speaker.role == "analyst") and story(o.start) == story(d.start)), None)
-        elif d.kind == "action" and out:
-            prev = out[-1]
-            if prev.speaker and prev.speaker.role not in {"executive", "official"} \
-                    and sent(d.start) - sent(max(prev.end - 1, 0)) <= 1:
-                target = prev
-        if target is not None:
-            _absorb(target, d)
-        else:
-            out.append(d)
-    final: list[_Draft] = []
-    for d in out:
-        if d.analyst is None and d.speaker is not None and d.speaker.firm:
-            # "Jefferies analysts described ... 'Strong quarter,' analysts Sam Wong and Shujin Chen said":
-            # a named analyst with no firm of their own right after a firm's view is that firm's
-            later = next((o for o in out if o.analyst and o.speaker and o.start > d.start
-                          and story(o.start) == story(d.start) and (
-                same_firm(o.speaker.firm, d.speaker.firm)
-                or (not o.speaker.firm and d.speaker.role == "analyst" and (
-                    (o.speaker.role == "analyst" and sent(o.start) - sent(max(d.end - 1, 0)) <= FOLD_SENTENCES)
-                    or (o.speaker.role is None and o.rating.found and sent(o.start) - sent(max(d.end - 1, 0)) <= 1))))),
-                None)  # a person who rates the stock right after "this X analyst says" is that analyst
-            if later is not None:
-                _absorb(later, d)
-                continue
-        final.append(d)
-    return final
-
-
-def _listed_views(drafts: list[_Draft]) -> list[_Draft]:
-    """One view for each analyst listed with a speaker, with the speaker's statement (and firm when
-    the listed analyst has none: the firm may have come from a view folded in)."""
-    out: list[_Draft] = []
-    for d in drafts:
-        out.append(d)
-        sp = d.speaker
-        if sp is None or not sp.co:
-            continue
-        d.speaker = replace(sp, co=())
-        for other in sp.co:
-            if not other.firm and sp.firm:
-                other = replace(other, firm=sp.firm, firm_ticker=sp.firm_ticker, firm_span=sp.firm_span,
-                                research=sp.research, role=other.role or sp.role)
-            if not any(o.analyst == other.name for o in drafts):
-                out.append(replace(d, speaker=other, parts=list(d.parts)))
-    return out
 
 
 def add_sector_targets(doc: Doc) -> None:
@@ -627,77 +484,3 @@ def add_sector_targets(doc: Doc) -> None:
                 names.append(name)
         out.append(replace(view, targets=tuple(names)))
     doc._.views = out
-
-
-# -- stance -----------------------------------------------------------------
-class _Model(Protocol):
-    def predict(self, texts: Sequence[str], targets: Sequence[str] | None = None) -> list[Any]: ...
-
-
-def action_direction(view: View) -> int | None:
-    """What the analyst did, when it says: +1 / 0 / -1, or None when no rating or target moved.
-
-    A rating decides first: an upgrade is positive and a downgrade negative whatever the
-    rating ("cut to hold"), else the rating itself (Buy +1, Neutral 0, Sell -1: "kept its
-    neutral rating" is neutral even with a lower target). Without a rating, a raised target is
-    positive and a cut one negative.
-    """
-    if view.rating_direction:
-        return view.rating_direction
-    if view.rating:
-        return vocabulary()["ratings"].get(view.rating.lower(), 0)
-    direction = view.target_direction or 0
-    if not direction and view.price_target is not None and view.previous_price_target is not None:
-        diff = view.price_target - view.previous_price_target
-        direction = (diff > 0) - (diff < 0)
-    return direction or None
-
-
-def _label(score: float) -> str:
-    return "positive" if score > STANCE_THRESHOLD else "negative" if score < -STANCE_THRESHOLD else "neutral"
-
-
-def _stance(score: float, view: View) -> tuple[str, float]:
-    """(label, score): the action's direction when there is one, else the text's score."""
-    direction = action_direction(view)
-    if direction is None:
-        return _label(score), round(score, 3)
-    blended = round(max(-1.0, min(1.0, 0.6 * direction + 0.4 * score)), 3)
-    return ("positive", "neutral", "negative")[1 - direction], blended
-
-
-def lexicon_score(text: str) -> float:
-    """INTERIM finance word count score in [-1, 1]: (positive - negative) / (hits + 1), negation flips."""
-    vocab = vocabulary()
-    words = re.findall(r"[a-z][a-z'-]*", text.lower())
-    pos, neg = set(vocab["interim_positive"]), set(vocab["interim_negative"])
-    negators = set(vocab["negators"])
-    p = n = 0
-    for i, w in enumerate(words):
-        sign = 1 if w in pos else -1 if w in neg else 0
-        if sign and any(x in negators for x in words[max(0, i - 3):i]):
-            sign = -sign
-        p += sign > 0
-        n += sign < 0
-    return (p - n) / (p + n + 1)
-
-
-def interim_lexicon_stance(view: View) -> tuple[str, float]:
-    """INTERIM rule until the sentiment model scores views (:func:`score_views` replaces it):
-    :func:`lexicon_score` of the quote, unless a rating or target move decides (:func:`action_direction`)."""
-    return _stance(lexicon_score(view.quote), view)
-
-
-def score_views(views: list[View], model: _Model) -> list[View]:
-    """Stance from the sentiment model on each quote, unless a rating or target move decides."""
-    if not views:
-        return []
-    preds = model.predict([v.quote for v in views])
-    out = []
-    for view, pred in zip(views, preds):
-        if action_direction(view) is None:
-            label, score = pred.label, round(float(pred.score), 3)
-        else:
-            label, score = _stance(float(pred.score), view)
-        out.append(replace(view, stance=label, score=score, stance_source="model"))
-    return out
