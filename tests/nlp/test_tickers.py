@@ -382,3 +382,18 @@ def test_a_list_the_ner_reads_as_one_organisation_is_split(nlp_fast):
 def test_an_unknown_code_in_brackets_does_not_name_a_name_it_does_not_fit(nlp_fast):
     text = "The grant went to the American Society of Radiologic Technologists (ASRT) this week."
     assert "ASRT" not in [t for _, t in _linked(nlp_fast, text)]
+
+
+def test_a_wire_between_slashes_in_a_dateline_is_an_outlet(nlp_fast):
+    doc = nlp_fast("TORONTO, ON / ACCESS Newswire / March 3, 2025 / Maple Minerals said drilling began.")
+    found = {s.text: s._.listing for s in doc.spans[SPAN_KEY]}
+    assert found["ACCESS Newswire"].is_press and found["ACCESS Newswire"].ticker is None
+
+
+def test_a_name_running_into_another_organisation_is_not_linked(nlp_fast):
+    assert "IEP" not in [t for _, t in _linked(nlp_fast, "Scientists at the Icahn School of Medicine ran the trial.")]
+    assert "FROO" not in [t for _, t in _linked(nlp_fast, "Brokers such as Frontline Capital Securities Limited bought.")]
+
+
+def test_a_cashtag_does_not_name_a_small_listing_abroad(nlp_fast):
+    assert "VIC" not in [t for _, t in _linked(nlp_fast, "Wallets now hold $VIC tokens.")]

@@ -166,6 +166,8 @@ class TickerLinker:
                 continue  # "Harold Rogers", then "Rogers continued": a person, not Rogers Corp
             if listing.country == "KR" and _longer_org_name(doc, start, end):
                 continue  # "HD Hyundai Construction Equipment" is an affiliate, not HD Hyundai
+            if _another_body(doc, end):
+                continue  # "Frontline Securities Limited", "Icahn School of Medicine": another organisation
             while end < len(doc) and not (
                     end + 1 < len(doc) and not doc[end].whitespace_ and doc[end + 1].text == "-"):  # "co-founder"
                 if doc[end].lower_ in CORP_SUFFIXES:
@@ -272,6 +274,8 @@ class TickerLinker:
                     continue
                 if how == "yahoo" and listing is None and not m.groupdict().get("sfx"):
                     continue
+                if how == "cashtag" and listing is not None and listing.country != "US" and listing.size <= 2:
+                    continue  # "$VIC", "$C98": coin tickers; a cashtag names a small listing abroad only by chance
                 if how == "cashtag" and code in NOT_TICKERS:
                     continue
                 if listing is None:
@@ -509,6 +513,31 @@ def _credits_to_press(doc: Doc, cands: list[_Cand]) -> None:
             c.source = c.source if listing is not None else "ner"
 
 
+INSTITUTIONS = frozenset({"school", "university", "college", "foundation", "institute", "hospital", "museum",
+                          "council", "association", "society", "centre", "center", "academy", "stadium", "arena",
+                          "prize", "award", "awards", "fund", "trust", "festival", "clinic"})
+
+
+def _another_body(doc: Doc, end: int) -> bool:
+    """The name goes on with capitalised words into another organisation's name: one that ends in its
+    own corporate suffix ('Frontline Securities Limited', 'Acme Mexico S.A.') or an institution
+    ('Icahn School of Medicine', 'Getty Museum')."""
+    if end >= len(doc) or not doc[end].is_alpha or not doc[end].text[:1].isupper() or doc[end].is_sent_start:
+        return False
+    if doc[end].lower_ in CORP_SUFFIXES or doc[end].lower_ in NAME_FILLER:
+        return False
+    if doc[end].lower_ in INSTITUTIONS:
+        return True
+    for j in range(end + 1, min(end + 4, len(doc))):
+        tok = doc[j]
+        if tok.lower_ in ("limited", "ltd", "ltd.", "plc", "inc", "inc.", "corp", "corp.", "s.a.", "sa", "ag", "bhd",
+                          "llc", "corporation", "company"):
+            return True
+        if not (tok.is_alpha and tok.text[:1].isupper()) and tok.lower_ not in ("de", "&", "of"):
+            return False
+    return False
+
+
 def _outlet_name(span: Span) -> bool:
     """An unlisted organisation named like a wire or a data desk: 'ACN Newswire', 'Dow Jones Market Data'."""
     words = [t.lower_ for t in span]
@@ -523,6 +552,8 @@ def _credit_context(doc: Doc, start: int, end: int) -> bool:
     after = doc.text[b:line_end if line_end >= 0 else len(doc.text)]
     if CREDIT_BEFORE.search(before) or SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
         return True
+    if re.search(r"/\s*$", before) and re.match(r"^\s*/", after):
+        return True  # a wire in a dateline: "VANCOUVER, BC / ACCESS Newswire / February 10"
     return bool(CREDIT_TAIL_BEFORE.search(before)) and not after.strip(" .*_)]")
 
 
