@@ -204,3 +204,66 @@ def test_a_move_is_never_also_a_metric(analyze_fast):
     move_values = {abs(m["change_pct"]) for m in r["moves"]}
     assert move_values == {2.1, 1.4}
     assert not move_values & {abs(m["value"]) for m in r["metrics"]}
+
+
+# ---- part 3: owners and non-moves from sentence structure --------------------
+
+def test_two_changes_of_one_company_in_a_sentence(analyze_fast):
+    r = analyze_fast("Nvidia stock was up 2.5%, adding to an 11% jump in the previous session.", DATE)
+    assert sorted(c for t, c, _ in _moves(r) if t == "NVDA") == [2.5, 11.0]
+
+
+def test_each_which_clause_keeps_its_own_figure(analyze_fast):
+    r = analyze_fast("Gains came from chipmaker Nvidia, which climbed 4.5%, and software maker Oracle, which rose 2.9%.",
+                     DATE)
+    assert {(t, c) for t, c, _ in _moves(r)} == {("NVDA", 4.5), ("ORCL", 2.9)}
+
+
+def test_peers_like_names_the_listed_companies(analyze_fast):
+    r = analyze_fast("Ford's rivals like General Motors and Stellantis also saw losses of about 3% on Monday.", DATE)
+    assert {t for t, _, _ in _moves(r)} >= {"GM"} and "F" not in {t for t, _, _ in _moves(r)}
+
+
+@pytest.mark.parametrize("text", [
+    "Ford posted net income of $1.9 billion in the quarter, up 12.5% from $1.7 billion a year earlier.",
+    "Ford sold 120,500 trucks in March, a 9.5% increase from the 110,000 trucks sold a year ago.",
+    "Ford could rise 40% over the next two years, the broker says.",
+    "Ford's share of the market is 13%, down from nearly 15% last year.",
+])
+def test_changes_of_amounts_forecasts_and_former_levels_are_not_moves(analyze_fast, text):
+    assert _moves(analyze_fast(text, DATE)) == []
+
+
+def test_currency_pairs_and_percentage_points_are_not_moves(analyze_fast):
+    r = analyze_fast("EUR/USD is 0.3% lower at 1.0421. Economists expect a rise of 0.2 percentage point in inflation.",
+                     DATE)
+    assert _moves(r) == []
+
+
+def test_index_points_then_percent_is_the_index_move(analyze_fast):
+    r = analyze_fast("The Nasdaq Composite .IXIC fell 40.2 points, or 0.21 percent, to 19,210.5.", DATE)
+    assert [(c, p) for _, c, p in _moves(r)] == [(-0.21, 19210.5)]
+
+
+def test_a_stock_on_the_index_is_not_the_index(analyze_fast):
+    r = analyze_fast("Intel Corp was the S&P 500's biggest percentage gainer, rising 7.2 percent to $25.40.", DATE)
+    assert [(t, c, p) for t, c, p in _moves(r)] == [("INTC", 7.2, 25.4)]
+
+
+@pytest.mark.parametrize("text", [
+    "The S&P 500 energy sector index .SPNY gained 1.8 percent.",
+    "S&P 500 e-mini futures dipped 0.4 percent in Asian trade.",
+    "The S&P 500 rose on Monday. The dollar index was up 0.3 percent at 104.2.",
+])
+def test_sectors_futures_and_other_indices_are_not_the_index(analyze_fast, text):
+    assert [c for t, c, _ in _moves(analyze_fast(text, DATE)) if t == "SPX"] in ([], [None])
+
+
+def test_a_figure_for_a_name_belongs_to_that_name(analyze_fast):
+    r = analyze_fast("Oracle shares are up 12 percent this year, versus 8 percent for Microsoft.", DATE)
+    assert {(t, c) for t, c, _ in _moves(r)} == {("ORCL", 12.0), ("MSFT", 8.0)}
+
+
+def test_index_levels_stop_at_the_next_name(analyze_fast):
+    r = analyze_fast("Both closed at records, with the Dow ending at 44,210.3 and the S&P 500 at 6,012.4.", DATE)
+    assert {t: p for t, _, p in _moves(r)}.get("SPX") == 6012.4

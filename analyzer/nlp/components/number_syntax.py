@@ -9,6 +9,7 @@ the component so that the component reads as the decisions it makes.
 from __future__ import annotations
 
 import json
+import re
 
 from spacy.tokens import Doc, Span, Token
 
@@ -22,7 +23,7 @@ METRIC_NOUNS = set(WORDS["metric_nouns"])
 def governing_verb(token: Token) -> Token | None:
     """Climb the dependency tree from a number to the verb that governs it."""
     seen = 0
-    while (token.pos_ not in ("VERB", "AUX") or is_currency_word(token)) and token.head is not token and seen < 8:
+    while (token.pos_ not in ("VERB", "AUX") or is_currency_word(token)) and token.head is not token and seen < 12:
         token = token.head
         seen += 1
     return token if token.pos_ in ("VERB", "AUX") and not is_currency_word(token) else None
@@ -82,13 +83,17 @@ def _press(span: Span) -> bool:
     return bool(words) and (words[-1] in NOT_OWNER or " ".join(words) in NOT_OWNER)
 
 
+LISTING_PREPS = {"like", "including", "as"}  # "peers like X", "rivals including X", "names such as X"
+CURRENCY_PAIR_RE = re.compile(r"^[A-Z]{3}\s?/\s?[A-Z]{3}$")  # "AUD/USD": an exchange rate, not an organisation
+
+
 class Orgs:
     """The organisation spans of a Doc, with fast lookups by position."""
 
     def __init__(self, doc: Doc) -> None:
         self.spans = sorted(
             (s for s in doc.spans.get("newsig_orgs", []) if s.label_ in ("COMPANY", "INDEX", "FIRM", "ORG")
-             and not _press(s)),
+             and not _press(s) and not CURRENCY_PAIR_RE.match(s.text)),
             key=lambda s: s.start,
         )
 
@@ -103,6 +108,11 @@ class Orgs:
         """The organisations a noun phrase names: the head itself, its possessor, compounds,
         appositions, "shares of X", and names joined to them by "and" ("Tencent and Xiaomi").
         ``deps`` narrows which modifiers count ("developer Take-Two": compound and appos only)."""
+        listed = [c for c in head.children if c.dep_ == "prep" and c.lower_ in LISTING_PREPS]
+        if listed and self.covering(head) is None:  # "Tata Steel's peers like X and Y": X and Y, not Tata Steel
+            names = [s for c in listed for s in self.named_by(c, deps)]
+            if names:
+                return sorted(set(names), key=lambda s: s.start)
         found: list[Span] = []
         todo, seen = [head], set()
         while todo:
@@ -114,10 +124,14 @@ class Orgs:
             if span is not None:
                 if span not in found:
                     found.append(span)
-                todo.extend(c for t in span for c in t.children if c.dep_ == "conj" and c.i >= span.end)
+                # "Tencent and Xiaomi", but not "X, which rose 9%, and Y, which rose 7%": a name with a
+                # clause of its own has its own figure
+                todo.extend(c for t in span for c in t.children if c.dep_ == "conj" and c.i >= span.end
+                            and not any(g.dep_ == "relcl" for g in c.children))
                 continue
             for c in tok.children:
-                if c.dep_ in deps or ("prep" in deps and c.dep_ == "prep" and c.lower_ in ("of", "in")):
+                if c.dep_ in deps or ("prep" in deps and c.dep_ == "prep" and c.lower_ in ("of", "in")) \
+                        or (c.dep_ == "prep" and c.lower_ in LISTING_PREPS):  # "peers like X and Y"
                     todo.append(c)
                 elif c.dep_ == "pobj" and tok.dep_ == "prep":
                     todo.append(c)

@@ -25,10 +25,10 @@ from spacy.tokens import Doc, Span, Token
 from analyzer.records import Metric, Move
 from analyzer.nlp.components import dates  # noqa: F401  (registers the date extensions this reads)
 from analyzer.nlp.components.number_syntax import (
-    METRIC_NOUNS, WORDS, Orgs, entity_key, governing_verb, is_currency_word, noun_phrase, respectively_metrics,
+    LISTING_PREPS, METRIC_NOUNS, WORDS, Orgs, entity_key, governing_verb, is_currency_word, noun_phrase, respectively_metrics,
     respectively_names, subject_of, words_before,
 )
-from analyzer.nlp.components.quantities import SUFFIX_PATTERN, Quantity, find_quantities, parse_number
+from analyzer.nlp.components.quantities import MULTIPLIERS, SUFFIX_PATTERN, Quantity, find_quantities, parse_number
 
 for _ext in ("moves", "metrics"):
     if not Doc.has_extension(_ext):
@@ -52,6 +52,15 @@ CHANGE_NOUNS = set(WORDS["change_nouns"])
 PER_SHARE_NOUNS = set(WORDS["per_share_nouns"])
 MACRO = set(WORDS["macro_metric_words"])
 TIME_NOUNS = set(WORDS["time_nouns"])
+DOWN_NOUNS = set(WORDS["down_nouns"])
+APPROX = {"around", "about", "nearly", "almost", "roughly", "approximately", "some", "just", "over", "more", "less", "than"}
+MODALS = set(WORDS["modal_words"])
+POINT_WORDS = {"points", "point", "pts"}
+CODE_RE = re.compile(r"^\.?[A-Z0-9]{2,}(?:\.[A-Z]{1,2})?$")  # ".SPX", "MCO.N": a written instrument code
+CORPORATE_SUFFIXES = {"co", "corp", "inc", "ltd", "plc", "ag", "sa", "nv", "se", "holdings", "group", "limited",
+                      "corporation", "company", "bancorp", "technologies", "industries"}
+SAME_INDEX = INDEX_NOUNS | {"market", "stock", "stocks", "equity", "share", "blue-chip"}
+COUNT_NOT_NOUNS = set(WORDS["count_not_nouns"])
 DEFINITE = {"the", "this", "its", "their", "that"}
 PRICE_VERBS = {"trade", "trades", "traded", "trading", "quoted", "changed", "change", "hovered", "hovering",
                "sat", "sits", "stood", "stands", "were", "was", "is", "are", "hit", "hitting", "touched", "reached",
@@ -129,8 +138,10 @@ class NumberExtractor:
                 if kind == "skip":
                     continue
                 date = sent_dates[si] if si < len(sent_dates) else None
+                second = kind == "move" and self._own_clause(q)
                 for ent in owners or [None]:
-                    self._record(q, kind, name, direction, ent, sent, si, date, moves, order, metrics, last_metric)
+                    self._record(q, kind, name, direction, ent, sent, si, date, moves, order, metrics, last_metric,
+                                 second)
             topic = self._topic(sent, sent_orgs)
             if topic is not None:
                 recent_company = topic
@@ -143,12 +154,22 @@ class NumberExtractor:
         return doc
 
     def _record(self, q: Quantity, kind: str, name: str | None, direction: int, ent: Span | None, sent: Span,
-                si: int, date: str | None, moves: dict, order: list, metrics: list, last_metric: dict) -> None:
+                si: int, date: str | None, moves: dict, order: list, metrics: list, last_metric: dict,
+                second: bool = False) -> None:
         """Add one classified quantity to the moves (joined per entity and sentence) or the metrics."""
         ent_name, ticker, listing_cur = entity_key(ent)
         if True:
                 if kind == "move":
-                    key = (ent_name or "", si)
+                    # one record per entity, sentence and stated change: "up 3.5%, on top of a 15% rise in the
+                    # previous session" is two moves of one company; a price joins the first change without one
+                    k = 0
+                    while (ent_name or "", si, k) in moves and (
+                            (q.kind == "pct" and moves[(ent_name or "", si, k)]["change_pct"] is not None)
+                            or (q.kind != "pct" and moves[(ent_name or "", si, k)]["price"] is not None)):
+                        k += 1
+                    if k and (q.kind != "pct" or not second):
+                        return  # a second price, or a figure whose clause has no subject of its own: one move
+                    key = (ent_name or "", si, k)
                     rec = moves.setdefault(key, {"ticker": ticker, "entity": ent_name, "change_pct": None,
                                                  "price": None, "currency": None, "date": date,
                                                  "sentence": si, "text": sent.text.strip()})
@@ -232,6 +253,14 @@ class NumberExtractor:
         # "(−7.05%)" right after a name
         if q.kind == "pct" and prev and prev[0].text == "(":
             return ("move", None, direction) if q.unit == "%" else ("skip", None, 0)
+        if q.kind == "pct" and q.unit == "%" and prev_words[:2] and prev_words[0] == "or" \
+                and len(prev_words) > 1 and prev_words[1] in POINT_WORDS:
+            return "move", None, direction  # "fell 9.53 points, or 0.63 percent, to 1,502.42": the index's change
+        if q.kind == "pct" and [w for w in prev_words if w not in APPROX][:1] == ["from"]:
+            return "metric_inherit", None, 0  # "down from nearly 19%": the level before, not a change
+        verb0 = governing_verb(first)
+        if verb0 is not None and any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb0.children):
+            return "skip", None, 0  # "could rise 63%": a forecast, not a stated move
         subj_noun = self._subject_noun(q)
         if q.kind == "pct" and subj_noun is not None and q.span.start <= subj_noun.i < q.span.end:
             return "skip", None, 0  # "33% rose, 62% fell": shares of a count, not one price
@@ -249,7 +278,13 @@ class NumberExtractor:
             if head.lower_ in METRIC_NOUNS:
                 return "metric", noun_phrase(head), direction
             if head.lower_ in CHANGE_NOUNS and q.kind == "pct":
-                sign = -1 if head.lower_ in DOWN or head.lower_ in ("decrease", "reduction", "contraction", "cut") else 1
+                sign = -1 if head.lower_ in DOWN | DOWN_NOUNS else 1
+                if head.dep_ == "appos" and (head.head.like_num or head.head.lower_ in MULTIPLIERS or head.head.is_currency):
+                    # "pay totaled $11.1 million, a 44% increase from 2011": the amount's change
+                    verb = governing_verb(head.head)
+                    subj = subject_of(verb) if verb is not None else None
+                    return ("metric", f"{noun_phrase(subj)} change", sign) if subj is not None and subj.pos_ == "NOUN" \
+                        else ("skip", None, 0)
                 figure = [c for c in head.children if c.dep_ in ("compound", "amod") and c.pos_ == "NOUN"
                           and c.lower_ not in STOCK_WORDS and c.lower_ != "price" and c.i > q.span.end - 1]
                 if figure:
@@ -260,6 +295,9 @@ class NumberExtractor:
                 figure = self._metric_in_clause(q, sent) if what is None else None
                 if figure is not None:  # "recorded KRW203 billion in net sales, a 20.2% increase"
                     return "metric", f"{noun_phrase(figure)} change", sign
+                compared = self._compared_amount(q, sent)
+                if compared is not None:  # "sold 269,039 units, a 17% increase from the 229,214 units"
+                    return ("metric", f"{noun_phrase(compared)} change", sign) if compared is not True else ("skip", None, 0)
                 return "move", None, sign  # "a 10% surge in Sony", "posted a 5% gain"
             if q.kind == "pct" and head.lower_ not in STOCK_WORDS and not head.ent_type_:
                 return "metric", noun_phrase(head), 0  # "25% tariffs", "a 12% earnings CAGR": not a price change
@@ -268,24 +306,35 @@ class NumberExtractor:
         if re.match(r"\s*(?:higher|lower|above|below|more|less|cheaper|dearer)\s+than\b", after) \
                 or re.match(r"\s*(?:above|below|off|short of|away from)\s+(?:its|their|the)\b", after):
             return "skip", None, 0  # "still 25% lower than its record", "10% below its high": a distance, not a move
+        if q.kind == "pct":
+            compared = self._compared_amount(q, sent)
+            if compared is not None:  # "up 16.4% from 178.0 billion won": an amount changed, not the price
+                figure = compared if compared is not True else self._metric_in_clause(q, sent)
+                return ("metric", f"{noun_phrase(figure)} change", direction) if figure is not None else ("skip", None, 0)
         moved_after = bool(re.match(r"\s*(?:higher|lower|up|down)\b", after))  # "are 1.1% lower": a change
         level = bool(prev_words) and prev_words[0] in LEVEL_CUES and prev_words[0] not in ("of",) and not moved_after \
             and not prev_words[:2] == ["to", "up"]  # "up to 6.81%" is "as much as", not a level
-        of_chunk = self._of_noun(sent, q) if prev_words[:1] == ["of"] else None
+        approx = [w for w in prev_words if w not in APPROX]
+        of_chunk = self._of_noun(sent, q) if approx[:1] == ["of"] else None
         if of_chunk is not None:
             if of_chunk.lower_ in DOWN | UP and q.kind == "money" and q.extra.get("scaled"):
                 return "metric", noun_phrase(of_chunk), 1  # "swung to a loss of 202.6 billion won": no share price
             if of_chunk.lower_ in DOWN | UP and q.kind == "money":
                 return "skip", None, 0  # "a loss of 16 cents": a per-share loss, not a price
-            if of_chunk.lower_ in DOWN | UP:
-                what = [c for c in of_chunk.children if c.dep_ in ("compound", "amod") and c.pos_ == "NOUN"
-                        and c.lower_ not in STOCK_WORDS and c.lower_ != "price"]
+            if of_chunk.lower_ in DOWN | UP | CHANGE_NOUNS:
+                sign = -1 if of_chunk.lower_ in DOWN | DOWN_NOUNS else 1
+                what = [c for c in of_chunk.children if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "PROPN")
+                        and c.lower_ not in STOCK_WORDS and c.lower_ != "price" and (c.pos_ == "NOUN" or not any(
+                            s.start <= c.i < s.end for s in sent.doc.spans.get("newsig_orgs", [])))]
                 if what:
                     return "metric", noun_phrase(of_chunk), 1  # "revenue growth of 19%"
+                changed = self._change_of(of_chunk, q)
+                if changed is not None and not self._is_org(changed) and changed.lower_ not in STOCK_WORDS:
+                    return "metric", f"{noun_phrase(changed)} change", sign  # "an increase of 0.3 points in inflation"
                 figure = self._metric_in_clause(q, sent)
                 if figure is not None:  # "net sales of KRW373 billion, increases of 16.7%"
-                    return "metric", f"{noun_phrase(figure)} change", -1 if of_chunk.lower_ in DOWN else 1
-                return "move", None, -1 if of_chunk.lower_ in DOWN else 1
+                    return "metric", f"{noun_phrase(figure)} change", sign
+                return "move", None, sign
             if of_chunk.lower_ in METRIC_NOUNS or of_chunk.pos_ == "NOUN" and of_chunk.lower_ not in MOVE_SUBJECTS:
                 return "metric", noun_phrase(of_chunk), direction
         if subj_noun is not None and (q.span.start <= subj_noun.i < q.span.end or is_currency_word(subj_noun)):
@@ -351,6 +400,48 @@ class NumberExtractor:
                      and not is_currency_word(c)), None)
 
     @staticmethod
+    def _own_clause(q: Quantity) -> bool:
+        """Whether a figure is stated in a clause of its own ("a 15% rise in the previous session", "X, which
+        rose 2%", a verb with its own subject), so that it may be a second move of a company in one sentence."""
+        head = next((t.head for t in q.span if not q.span.start <= t.head.i < q.span.end), None)
+        if head is not None and head.lower_ in CHANGE_NOUNS:
+            return True
+        verb = governing_verb(q.span[0])
+        return verb is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+
+    @staticmethod
+    def _compared_amount(q: Quantity, sent: Span) -> Token | bool | None:
+        """What a percentage change is measured against when "from" / "to" after it names an amount or a
+        count: "up 16.4% from 178.0 billion won" (True: an amount of money), "a 17% increase from the 229,214
+        units" (the counted noun). None for a price or a level ("rose 5% to $100.50", "to 2,481 points")."""
+        doc = sent.doc
+        toks = [t for t in doc[q.span.end:min(sent.end, q.span.end + 5)]]
+        k = next((i for i, t in enumerate(toks) if t.lower_ in ("from", "to")), None)
+        if k is None or any(t.pos_ == "VERB" for t in toks[:k]):
+            return None
+        rest = [t for t in doc[toks[k].i + 1:min(sent.end, toks[k].i + 8)]]
+        skipped = []
+        while rest and not rest[0].like_num and len(skipped) < 3:
+            skipped.append(rest[0])  # "the", "about", "$", "KRW", "Rs"
+            rest = rest[1:]
+        if not rest:
+            return None
+        after = rest[1:]
+        while after and after[0].like_num:
+            after = after[1:]
+        if not after:
+            return None
+        word = after[0]
+        if word.lower_ in MULTIPLIERS and len(word.text) > 1:
+            return True  # "178.0 billion won", "Rs 2,490 crore"
+        money = any(t.pos_ == "SYM" or t.is_currency or t.text.isupper() for t in skipped)
+        if not money and word.pos_ == "NOUN" and rest[0].dep_ == "nummod" and rest[0].head.i == word.i \
+                and word.lower_ not in COUNT_NOT_NOUNS and not is_currency_word(word) \
+                and word.lower_ not in ("%", "percent", "pct", "cent", "cents", "pence") and word.lower_ not in STOCK_WORDS:
+            return word  # "229,214 motorcycles"
+        return None
+
+    @staticmethod
     def _counted(obj: Token) -> bool:
         """'63,238 units', '1.2 million shares': a count of things, not the stock's price."""
         return any(c.dep_ == "nummod" for c in obj.children)
@@ -389,12 +480,14 @@ class NumberExtractor:
         return None
 
     @staticmethod
-    def _change_of(head: Token) -> Token | None:
-        """'a 19% rise in revenue' -> revenue; 'a 10% surge in Sony Group' -> Sony."""
+    def _change_of(head: Token, q: Quantity | None = None) -> Token | None:
+        """'a 19% rise in revenue' -> revenue; 'a 10% surge in Sony Group' -> Sony (never the number itself:
+        'an increase of 0.3 points in inflation' -> inflation)."""
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "for", "of"):
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if pobj is not None and pobj.lower_ not in TIME_NOUNS:
+                if pobj is not None and pobj.lower_ not in TIME_NOUNS and not (
+                        q is not None and any(q.span.start <= g.i < q.span.end for g in pobj.subtree)):
                     return pobj
         return None
 
@@ -417,7 +510,8 @@ class NumberExtractor:
 
     @staticmethod
     def _of_noun(sent: Span, q: Quantity) -> Token | None:
-        prev = words_before(sent, q.start, 2)
+        """'growth of 19%', 'cuts of around 2%': the noun before "of" (approximations skipped)."""
+        prev = [t for t in words_before(sent, q.start, 4) if t.lower_ not in APPROX]
         if len(prev) >= 2 and prev[0].lower_ == "of" and prev[1].pos_ in ("NOUN", "PROPN"):
             return prev[1]
         return None
@@ -477,6 +571,12 @@ class NumberExtractor:
                 named = orgs.named_by(what)
                 if named:
                     return named
+        # "versus 18 percent for Schlumberger": the name the figure is stated for
+        nxt = doc[q.span.end] if q.span.end < sent.end else None
+        if nxt is not None and nxt.lower_ == "for":
+            pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            if pobj is not None and (orgs.covering(pobj) is not None or pobj.pos_ == "PROPN"):
+                return [o for o in [orgs.covering(pobj)] if o is not None]
         # a name right before the number: "Amazon rose 2%, Apple 1% and Microsoft 0.8%"
         i = q.span.start - 1
         while i >= sent.start and doc[i].lower_ in (",", ":", "was", "is", "up", "down", "+", "-", "by"):
@@ -488,17 +588,25 @@ class NumberExtractor:
         verb = governing_verb(q.span[0])
         near = orgs.before(q.span.start, sent.start)
         subj = subject_of(verb) if verb is not None else None
+        # "driving Lufkin shares up 37.6%", "sending its shares down 9%": the shares the verb moves
+        shares_obj = next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ in STOCK_WORDS
+                           and c.i < q.span.start), None) if verb is not None else None
+        if shares_obj is not None:
+            subj = shares_obj
         if subj is None:
             return [near] if near is not None else []
         if q.span.start <= subj.i < q.span.end:
             return []  # "33% rose": the number is the subject (a share of stocks), not a change
+        if not self._names_the_owner(subj, orgs):
+            return []  # "S&P 500 e-mini futures", "the S&P 500 utilities sector", "Ford's F-Series": something of X
         named = orgs.named_by(subj)
         if named:
             lo, hi = subj.left_edge.i, subj.right_edge.i + 1
-            # a later name between the subject and the number is the nearer owner
-            # ("CHA Biotech ... dropped 2.70%, and Sam Chun Dang Pharm ... fell by 2.37%")
+            # a later name between the subject and the number is the nearer owner when it is a subject itself
+            # ("CHA Biotech ... dropped 2.70%, and Sam Chun Dang Pharm ... fell by 2.37%"), not a possessor
+            # or an object ("Perrigo was the S&P 500's worst decliner, shedding 6.7%")
             if near is not None and near.start > named[-1].start and not lo <= near.start < hi \
-                    and near.start > subj.i:
+                    and near.start > subj.i and self._is_subject_name(near):
                 return [near]
             return named
         if subj.lower_ in STOCK_WORDS:
@@ -512,11 +620,14 @@ class NumberExtractor:
             org = orgs.covering(doc[k]) if k >= sent.start else None
             if org is not None and k < subj.i - 1:
                 return [org]
-        if subj.lower_ in PRONOUNS or subj.pos_ == "PRON":
+        if subj.lower_ in PRONOUNS:
             return [p for p in [near or recent_named or recent] if p is not None]
+        if subj.pos_ == "PRON":
+            return []  # "those for GM's trucks": not the company
         proper = [t for t in subj.subtree if t.pos_ == "PROPN" and t.i < q.span.start]
         if subj.pos_ == "PROPN" or (proper and subj.lower_ in STOCK_WORDS and not any(
-                t.lower_ in PRONOUNS or t.lower_ in COMPANY_NOUNS for t in subj.subtree)):
+                t.lower_ in PRONOUNS or (t.lower_ in COMPANY_NOUNS and not any(g.pos_ == "PROPN" for g in t.subtree))
+                for t in subj.subtree)):
             return []  # "Doximity soared 37%", "Spires shares plunged": a name the linker does not know
         words = {t.lower_ for t in subj.subtree if t.i != subj.i}
         if subj.lower_ in STOCK_WORDS or subj.lower_ in ("price",):
@@ -525,11 +636,49 @@ class NumberExtractor:
                 return []  # "Gold stocks rallied 2.7%", "steel shares": a sector, not one company
             return [p for p in [near or recent] if p is not None]
         if subj.lower_ in INDEX_NOUNS and words & DEFINITE:
+            if any(c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN") and c.lower_ not in SAME_INDEX
+                   for c in subj.children):
+                return []  # "the dollar index", "the volatility index": another index than the one just named
             index = recent_named if recent_named is not None and recent_named.label_ == "INDEX" else None
             return [index] if index is not None else []
         if subj.lower_ in COMPANY_NOUNS and words & DEFINITE:
             return [p for p in [near or recent] if p is not None]  # "the chipmaker", "the company"
         return []
+
+    @staticmethod
+    def _names_the_owner(subj: Token, orgs: Orgs) -> bool:
+        """Whether a subject's head can stand for a company or index whose name modifies it: the name
+        itself, "X shares", "X's stock", "chipmaker X", "the X index"; not "X e-mini futures", "the X
+        utilities sector", "X's F-Series" (a thing of X with its own price or figure)."""
+        span = orgs.covering(subj)
+        if span is not None:
+            return True
+        mods = [c for c in subj.children if c.dep_ in ("compound", "nmod", "appos") and c.i < subj.i]
+        if CODE_RE.match(subj.text) and mods:  # "the S&P 500 utilities index .SPLRCU": the code names what precedes it
+            return NumberExtractor._names_the_owner(mods[-1], orgs)
+        low = subj.lower_
+        if any(c.dep_ == "prep" and c.lower_ in LISTING_PREPS for c in subj.children):
+            return True  # "peers like X and Y": the names listed
+        if low in STOCK_WORDS or low in COMPANY_NOUNS or low in ("price", "prices") or subj.pos_ == "PRON":
+            return True
+        if low in INDEX_NOUNS:  # "the S&P 500 index", not "the S&P 500 financial sector index"
+            return not any(c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN" and c.lower_ not in SAME_INDEX
+                           and orgs.covering(c) is None for c in subj.children)
+        if subj.pos_ == "PROPN":  # "Alphabet Inc": a suffix the name span left out
+            return low.rstrip(".") in CORPORATE_SUFFIXES or not any(
+                c.dep_ == "poss" and orgs.covering(c) is not None for c in subj.children)
+        return not any(c.dep_ in ("poss", "compound", "nmod") and orgs.covering(c) is not None for c in subj.children)
+
+    @staticmethod
+    def _is_subject_name(span: Span) -> bool:
+        """A name that is not part of an object or a predicate: "the S&P 500's worst decliner",
+        "gainers on the S&P 500" are the S&P 500's, not the S&P 500 moving."""
+        tok = span.root
+        for _ in range(6):
+            if tok.dep_ not in ("compound", "nmod", "pobj", "prep", "poss", "appos", "conj") or tok.head.i == tok.i:
+                break
+            tok = tok.head
+        return tok.dep_ not in ("attr", "dobj", "oprd", "dative", "acomp")
 
     def _entity(self, q: Quantity, sent: Span, orgs: Orgs, recent: Span | None, kind: str = "move",
                 metric_name: str | None = None, recent_named: Span | None = None) -> Span | None:
@@ -576,9 +725,10 @@ class NumberExtractor:
         for span in sent_orgs:
             if span.label_ != "INDEX":
                 continue
-            key = (entity_key(span)[0], si)
+            key = (entity_key(span)[0], si, 0)
             rec = moves.get(key)
-            tail = doc.text[span.end_char:sent.end_char]
+            nxt = next((o for o in sent_orgs if o.start >= span.end), None)  # "the Dow at X and the S&P 500 at Y"
+            tail = doc.text[span.end_char:nxt.start_char if nxt is not None else sent.end_char]
             m = INDEX_LEVEL_RE.search(tail)
             if m and (rec is None or rec["price"] is None):
                 name, ticker, _ = entity_key(span)

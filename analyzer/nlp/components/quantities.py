@@ -74,8 +74,7 @@ def find_quantities(doc: Doc) -> list[Quantity]:
         sign = (m.group("sign") or "").strip().lower()
         signed = -1 if sign in ("-", "−", "–", "minus") else 1 if sign in ("+", "plus") else 0
         unit = m.group("unit").lower()
-        unit = "%" if unit in ("%", "percent", "per cent", "percent", "pct") or unit.startswith("per") else (
-            "pp" if unit.startswith("percentage") else "bp")
+        unit = "pp" if unit.startswith("percentage") else "bp" if unit.startswith(("basis", "bp")) else "%"
         out.append(Quantity("pct", parse_number(m.group("num")), m.start(), m.end(), span, signed, unit))
         taken.append(m.span())
     for m in MONEY_RE.finditer(doc.text):
