@@ -123,3 +123,15 @@ def test_a_person_of_an_unknown_firm_writing_a_note_is_an_analyst():
 
 def test_a_person_of_an_unknown_organisation_talking_is_not_a_view():
     assert _views("The new terminal will open next spring, said Oskar Lind of Harbourview Architects.") == []
+
+
+def test_a_firm_before_its_bracketed_code_and_title_is_the_firm():
+    views = _views_with_firms('Meanwhile, Kestrel (LON:KST) analyst Noor Haddad sees upside as hopes were set "low."',
+                              ["Kestrel"])
+    assert _who(views) == [("Noor Haddad", "Kestrel")]
+
+
+def test_a_quoted_word_gives_its_whole_sentence_as_the_statement():
+    views = _views_with_firms('Kestrel analyst Noor Haddad sees upside in the shares as expectations were set "low."',
+                              ["Kestrel"])
+    assert views and "sees upside in the shares" in views[0].quote

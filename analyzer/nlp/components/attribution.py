@@ -214,8 +214,13 @@ class SpeakerFinder:
                 firm = self.firm_before(found[1], after + 1)
         if title is None or firm is None:
             before_start = name.start  # back to the clause start, past a sentence split the parser put there
-            while before_start > max(0, name.start - 8) and not _clause_break(doc[before_start - 1]):
+            while before_start > max(0, name.start - 12) and not _clause_break(doc[before_start - 1]):
                 before_start -= 1
+                if doc[before_start].text == ")":  # "Barclays (LON:BARC) analyst X": over the bracket
+                    k = before_start
+                    while k > max(0, before_start - 8) and doc[k].text != "(":
+                        k -= 1
+                    before_start = k if doc[k].text == "(" else before_start
             found = find_title(doc, before_start, name.start, near="end")
             if found and all(t.is_space for t in doc[found[2]:name.start]):
                 title = title or found[0]
@@ -265,7 +270,7 @@ class SpeakerFinder:
         if JUNK.search(firm.text):  # a Markdown link or a URL is no firm's name
             return Speaker(name, title, role=role if role != "executive" else "official")
         firm_name, ticker = org_name(firm)
-        written = org_name(firm.doc[firm.start:firm.end])[0] if firm.label_ == "FIRM" and ticker is None else firm_name
+        written = re.sub(r"['’]s?$", "", firm.text) if firm.label_ == "FIRM" and ticker is None else firm_name
         if _letters(written) not in _letters(firm_name):  # "Saxo Markets" (an alias of Saxo Bank): as written
             firm_name = written
         return Speaker(name, title, firm_name, ticker, (firm.start, firm.end), role=role, research=research)

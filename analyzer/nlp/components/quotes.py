@@ -177,6 +177,12 @@ class QuoteExtractor:
         end = doc[region_end - 1].idx + len(doc[region_end - 1]) if region_end > open_tok else qe
         end = max(end, qe + 1)
         draft = Draft(speaker, [(qs, qe)], min(start, qs), end, "quote", open_end=not closed)
+        if speaker is not None and region_end == open_tok and len(finder.text[qs:qe].split()) < self.min_words:
+            # 'X sees upside as expectations were set "low."': a quoted word is no statement; the sentence is
+            sent = doc[open_tok].sent
+            text = finder.text[sent.start_char:sent.end_char]
+            lead, tail = len(text) - len(text.lstrip(' "“”\n')), len(text.rstrip(' "“”\n'))
+            draft.parts = [(sent.start_char + lead, sent.start_char + tail)]
         prev = drafts[-1] if drafts else None
         if speaker is None and prev is not None and prev.kind == "quote":
             gap = finder.text[prev.end:qs - 1]
