@@ -514,19 +514,26 @@ def read_compiled(path: Path | None = None) -> tuple[list[Listing], dict[str, tu
         if len(cells) != width:
             raise UniverseFileBroken(f"{path}: line {n} has {len(cells)} fields, expected {width}")
         name, ticker, exchange, symbol, country, currency, sector, size, kind, phrases, alternates = cells
-        forms = phrases.split("|") if phrases else []
-        plain = [f.lstrip("=?") for f in forms]
+        key = symbol.upper() if symbol else (f"{ticker.upper()}@{exchange.upper()}" if ticker else name.lower())
+        aliases: tuple[str, ...] = ()
+        if phrases:
+            others = []
+            for form in phrases.split("|"):
+                flag = form[:1]
+                sensitive = flag == "=" or flag == "?"  # '=' exact case, '?' exact case and weak
+                phrase = form[1:] if sensitive else form
+                names[phrase.lower()] = (phrase, key, sensitive)
+                if phrase != name:
+                    others.append(phrase)
+            aliases = tuple(others)
         # built without the frozen dataclass's __init__ (one object.__setattr__ per field): a third of the time
         listing = new(Listing)
-        key = (symbol or "").upper() or (f"{ticker.upper()}@{exchange.upper()}" if ticker else name.lower())
         listing.__dict__.update(
             name=name, ticker=ticker or None, exchange=exchange or None, symbol=symbol or None,
-            country=country or None, currency=currency or None, sector=sector or None,
-            aliases=tuple(a for a in plain if a != name), kind=kind or "company", size=int(size) if size else -1,
+            country=country or None, currency=currency or None, sector=sector or None, aliases=aliases,
+            kind=kind or "company", size=int(size) if size else -1,
             alternates=tuple(alternates.split("|")) if alternates else (), key=key)
         listings.append(listing)
-        for form, phrase in zip(forms, plain):
-            names[phrase.lower()] = (phrase, key, form[:1] in ("=", "?"))
     return listings, names
 
 
