@@ -561,7 +561,7 @@ def assemble(sec: list[dict], glob: list[dict], krx: list[dict]) -> list[dict]:
             continue  # (a Korean line the KRX list lacks is delisted)
         companies.append({**home, "size": size, "sector": home["sector"] or next((r["sector"] for r in rows if r["sector"]), ""),
                           "alts": [r["symbol"] for r in rows if r is not home],
-                          "vendors": list(dict.fromkeys(r["vendor"] for r in rows))})
+                          "vendors": list(dict.fromkeys(r["vendor"] for r in rows)), "fallback": not homes})
     # 2. KRX: preferred shares are alternates of the common stock of the same name
     commons = {r["name"]: r for r in krx if not r["pref"]}
     for r in krx:
@@ -578,8 +578,17 @@ def assemble(sec: list[dict], glob: list[dict], krx: list[dict]) -> list[dict]:
         gk = group_key(s["vendor"])
         foreign = by_key.get(gk, [])
         if len(foreign) == 1 and len(gk) >= 3 and (foreign[0]["size"] >= 2 or s["exchange"] == "OTC"):
-            foreign[0]["alts"] += [s["symbol"], *s["alts"]]
-            foreign[0]["vendors"].append(s["vendor"])
+            f = foreign[0]
+            if f.get("fallback") and s["exchange"] != "OTC":
+                # no line on the company's own market (a MEX/BYMA/LSE order-book line was the best guess):
+                # its US listing is where it trades at home, the other lines are alternates
+                old = f["symbol"]
+                f.update(ticker=s["ticker"], exchange=s["exchange"], symbol=s["symbol"], currency="USD",
+                         fallback=False)
+                f["alts"] = [old, *(a for a in [*f["alts"], *s["alts"]] if a != s["symbol"])]
+            else:
+                f["alts"] += [s["symbol"], *s["alts"]]
+            f["vendors"].append(s["vendor"])
             continue
         for g in us_groups.pop(gk, []):
             s["alts"] += [r["symbol"] for r in g["rows"]]
@@ -715,8 +724,13 @@ def write_compiled(companies: list[dict], won: dict, path: Path, notice: str) ->
                  str(c["size"]), c.get("kind", "company"), "|".join(names),
                  "|".join(dict.fromkeys(a for a in c["alts"] if a != c["symbol"]))]
         buf.write("\t".join(x.replace("\t", " ").replace("\n", " ") for x in cells) + "\n")
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write(buf.getvalue())
+    _write_gzip(path, buf.getvalue())
+
+
+def _write_gzip(path: Path, text: str) -> None:
+    """Gzip with no time stamp in the header: a rebuild of the same data gives the same bytes."""
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as fh:
+        fh.write(text.encode("utf-8"))
 
 
 NOTICE = """newsig ticker universe, compiled by scripts/build_universe.py (do not edit; rebuild instead).
@@ -740,8 +754,7 @@ def build_compiled(sec_path: Path, global_path: Path, krx_path: Path, out: Path)
     apply_overlay(companies, curated)
     won = resolve(companies)
     write_compiled(companies, won, out, NOTICE)
-    with gzip.open(DATA / "common_words.txt.gz", "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write("\n".join(sorted(w for w in common_words() if " " not in w)) + "\n")
+    _write_gzip(DATA / "common_words.txt.gz", "\n".join(sorted(w for w in common_words() if " " not in w)) + "\n")
     print(f"wrote {len(companies)} companies, {sum(len(v) for v in won.values())} names to "
           f"{out.relative_to(ROOT)} ({out.stat().st_size / 1e6:.1f} MB, {time.time() - t:.0f} s)")
 
