@@ -135,3 +135,9 @@ def test_a_quoted_word_gives_its_whole_sentence_as_the_statement():
     views = _views_with_firms('Kestrel analyst Noor Haddad sees upside in the shares as expectations were set "low."',
                               ["Kestrel"])
     assert views and "sees upside in the shares" in views[0].quote
+
+
+def test_the_chief_executive_of_a_research_house_is_no_analyst():
+    views = _views_with_firms("Clients are moving into bonds, said Ana Ruiz, chief executive of Kestrel Research.",
+                              ["Kestrel Research"])
+    assert [v for v in views if v.role == "analyst"] == []

@@ -443,11 +443,11 @@ def speaker_role(title: str | None, has_firm: bool, research: bool) -> str | Non
     """analyst | executive | official | None, from the title and the kind of firm."""
     if _title_role(title, "official_titles"):
         return "official"
-    if research or _title_role(title, "analyst_titles"):
+    if _title_role(title, "analyst_titles"):
         return "analyst"
-    if _title_role(title, "executive_titles"):
+    if _title_role(title, "executive_titles"):  # a research house's CEO speaks for the house
         return "executive" if has_firm else "official"
-    return None
+    return "analyst" if research else None
 
 
 def is_reporting(tok) -> bool:
