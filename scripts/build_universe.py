@@ -625,9 +625,23 @@ def _forms(c: dict) -> list[tuple[str, int]]:
         out += [(f, 1 + lvl) for f, lvl in short_names(v)]
     for n in c.get("curated", [])[:1]:
         out += [(f, 2) for f, lvl in short_names(n) if lvl == 1]
+    first = c["name"].split(" ")[0]
+    if c["size"] >= 4 and first != c["name"] and len(first) >= 3 and first.isalpha() and first.isupper() \
+            and not _is_word(first) and first.lower() not in LEGAL_FORMS and not JUNK.search(first):
+        out.append((first, 3))  # "CVS Health" -> "CVS", "HCL Technologies" -> "HCL": a large company's acronym, last resort
     if c.get("ko"):
         out.append((c["ko"], 1))
     return out
+
+
+LEGAL_FORMS = frozenset({"pao", "oao", "zao", "pjsc", "ojsc", "jsc", "tbk", "pt", "ab", "ag", "sa", "spa", "nv", "plc"})
+
+
+def _is_word(token: str) -> bool:
+    """A dictionary word as it stands ('SUN', 'LEG'); 'CVS' is no plural of 'cv'."""
+    from analyzer.universe.listings import common_words
+
+    return token.lower() in common_words()
 
 
 def resolve(companies: list[dict]) -> dict[int, list[tuple[str, str]]]:

@@ -397,3 +397,12 @@ def test_a_name_running_into_another_organisation_is_not_linked(nlp_fast):
 
 def test_a_cashtag_does_not_name_a_small_listing_abroad(nlp_fast):
     assert "VIC" not in [t for _, t in _linked(nlp_fast, "Wallets now hold $VIC tokens.")]
+
+
+def test_a_word_of_a_longer_proper_name_is_not_the_company(nlp_fast):
+    text = "She was named Head of Global Growth Strategy at the bank on Monday."
+    assert "MSTR" not in [t for _, t in _linked(nlp_fast, text)]
+
+
+def test_a_large_companys_acronym_beats_a_small_namesake_abroad(nlp_fast):
+    assert ("CVS", "CVS") in _linked(nlp_fast, "Analysts raised CVS to buy as pharmacy sales recovered.")

@@ -331,8 +331,12 @@ class TickerLinker:
                 need = 2
             c.need = need
             c.evidence = _evidence(doc, c.start, c.end, len(core) < len(span), L, written, headline)
+            if (need or size <= 2) and len(core) == 1 and len(span) == 1 and _inside_longer_name(
+                    doc, c.start, c.end, headline):
+                c.need = 3  # "Growth Strategy", "Hyper Peptide": a word of a longer name, whatever else says
+                continue
             best[L.key] = max(best.get(L.key, 0), c.evidence)
-        return [c for c in cands if best[c.listing.key] >= c.need]
+        return [c for c in cands if best.get(c.listing.key, 0) >= c.need]
 
     # -- the component -----------------------------------------------------------
 
@@ -450,6 +454,22 @@ def _evidence(doc: Doc, start: int, end: int, suffix: bool, listing: Listing, wr
             start == 0 or "\n" not in doc[start - 1].whitespace_ + doc[start - 1].text):
         return 1
     return 0
+
+
+def _inside_longer_name(doc: Doc, start: int, end: int, headline: set[int]) -> bool:
+    """A capitalised word (not a corporate word, not opening the sentence) right before or after the
+    name, outside a title-case headline: the name is one word of a longer proper name."""
+    if start in headline:
+        return False
+
+    def capital(i: int) -> bool:
+        tok = doc[i]
+        return (tok.is_alpha and tok.text[:1].isupper() and not tok.is_sent_start and tok.lower_ not in NAME_FILLER
+                and tok.lower_ not in COMPANY_AFTER and not (tok.is_upper and len(tok) <= 1))
+
+    before = start > 0 and capital(start - 1) and not doc[start].is_sent_start
+    after = end < len(doc) and capital(end)
+    return before or after
 
 
 def _exchange_prefix(doc: Doc, end: int) -> bool:
