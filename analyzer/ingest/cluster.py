@@ -147,7 +147,7 @@ class Cluster:
                 threads = max(1, (os.cpu_count() or 1) // target)  # torch threads per worker process
                 self._local = distributed.LocalCluster(
                     n_workers=target, threads_per_worker=1, processes=True, dashboard_address=None,
-                    silence_logs=logging.ERROR, env={"NEWSIG_THREADS": str(threads)})
+                    silence_logs=logging.ERROR, env={"NEWSIG_THREADS": str(threads), "OMP_WAIT_POLICY": "PASSIVE"})
                 self.client = distributed.Client(self._local, timeout=connect_timeout)
             else:
                 self.client = _connect(distributed, target, connect_timeout)

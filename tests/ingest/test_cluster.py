@@ -156,3 +156,14 @@ def test_bad_cluster_address_and_workers_together_are_refused(tmp_path):
         assert out.returncode == 1 and out.stderr.startswith("Error: "), out.stderr
         assert len(out.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "n.db").exists()
+
+
+def test_missing_cluster_extra_is_one_line(tmp_path):
+    src = write_articles(tmp_path / "in", n=1)
+    no_dask = [sys.executable, "-c", "import sys; sys.modules['distributed'] = None; from cli import app; app()"]
+    out = subprocess.run([*no_dask, "ingest", str(src), "--db", str(tmp_path / "n.db"), "--cluster", "local:1"],
+                         capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert out.returncode == 1
+    assert out.stderr.strip() == ("Error: An optional dependency is not installed: "
+                                  "--cluster needs Dask: pip install 'newsig[cluster]'")
+    assert not (tmp_path / "n.db").exists()

@@ -24,6 +24,7 @@ The model loads lazily on the first doc, so building the pipeline stays cheap.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,12 +107,40 @@ class SentimentScorer:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        for chunk in minibatch(docs, size=max(1, batch_size)):
-            self._score(chunk)
-            yield from chunk
+        """Score groups of docs, the model on one group while spaCy makes the next.
+
+        The model call for group j runs in a background thread (torch releases the GIL)
+        while this thread pulls group j + 1 through the components before this one; the
+        docs of group j are yielded once its scores are set. Same scores as one group at
+        a time: only the model call moves, with the same inputs.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        pending = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsig-sentiment") as pool:
+            for chunk in minibatch(docs, size=max(1, batch_size)):
+                asked = self._requests(chunk)
+                future = pool.submit(self._predict, asked)
+                if pending is not None:
+                    yield from self._apply(*pending)
+                pending = (chunk, asked, future)
+            if pending is not None:
+                yield from self._apply(*pending)
+
+    def _predict(self, asked: "_Requests") -> list[Any]:
+        return self.model.predict(asked.texts, asked.targets, batch_size=self.batch_size) if asked.texts else []
+
+    def _apply(self, docs: list[Doc], asked: "_Requests", future: Any) -> list[Doc]:
+        self._set(docs, asked, future.result())
+        return docs
 
     def _score(self, docs: list[Doc]) -> None:
         """One model call for every sentence, target and quote of a group of docs."""
+        asked = self._requests(docs)
+        self._set(docs, asked, self._predict(asked))
+
+    def _requests(self, docs: list[Doc]) -> "_Requests":
+        """What to score for a group of docs: texts and targets, and where each score goes."""
         texts: list[str] = []
         targets: list[str | None] = []
         index: dict[tuple[str | None, str], int] = {}  # identical (target, text) pairs are scored once
@@ -144,7 +173,10 @@ class SentimentScorer:
                     slots.append((d, ref, ask(_context(ref, sents), ante.text)))
             for view in _views(doc):
                 quote_slots.append((d, ask(view.quote, None)))
-        preds = self.model.predict(texts, targets, batch_size=self.batch_size) if texts else []
+        return _Requests(texts, targets, slots, quote_slots)
+
+    def _set(self, docs: list[Doc], asked: "_Requests", preds: list[Any]) -> None:
+        slots, quote_slots = asked.slots, asked.quote_slots
         for _, span, i in slots:
             span._.sentiment = preds[i]
         for doc in docs:
@@ -157,6 +189,14 @@ class SentimentScorer:
                 if views:
                     mine = [preds[i] for dd, i in quote_slots if dd == d]
                     doc._.views = score_views(views, _Precomputed(mine))
+
+
+@dataclass
+class _Requests:
+    texts: list[str]
+    targets: list[str | None]
+    slots: list[tuple[int, Span, int]]  # (doc, span, index into texts)
+    quote_slots: list[tuple[int, int]]  # (doc, index into texts)
 
 
 class _Precomputed:
