@@ -406,3 +406,9 @@ def test_a_word_of_a_longer_proper_name_is_not_the_company(nlp_fast):
 
 def test_a_large_companys_acronym_beats_a_small_namesake_abroad(nlp_fast):
     assert ("CVS", "CVS") in _linked(nlp_fast, "Analysts raised CVS to buy as pharmacy sales recovered.")
+
+
+def test_every_name_of_a_source_line_is_an_outlet(nlp_fast):
+    doc = nlp_fast("Chart notes. Source: Acme Market Data, FactSet\n\nPowered by Onclusive and Dow Jones.")
+    found = {s.text: s._.listing for s in doc.spans[SPAN_KEY]}
+    assert found["FactSet"].is_press and found["Dow Jones"].is_press and found["Dow Jones"].name == "Dow Jones"

@@ -95,7 +95,8 @@ COMPANY_BEFORE = frozenset({"rival", "rivals", "peer", "peers", "maker", "firm",
 # Credits and bylines: a name right after these words took the picture or carried the story.
 CREDIT_BEFORE = re.compile(
     r"(?:\b(?:photo|photos|photograph|image|images|picture|pictures|graphic|credit|credits|source|sources)"
-    r"(?:\s+by)?\s*[:\-]?|\bcourtesy\s+of|©|\(c\)|\bcopyright)\s*(?:(?:©|\(c\))\s*)?(?:(?:19|20)\d\d\s*)?$", re.I)
+    r"(?:\s+by)?\s*[:\-]?|\b(?:powered|provided|distributed|published|supplied)\s+by|\bcourtesy\s+of|©|\(c\)|"
+    r"\bcopyright)\s*(?:(?:©|\(c\))\s*)?(?:(?:19|20)\d\d\s*)?$", re.I)
 # ...and these only when the name then ends the line or the bracket: "Jane Doe/Getty Images", "via Reuters)"
 CREDIT_TAIL_BEFORE = re.compile(r"(?:\bvia|/)\s*$", re.I)
 # A data vendor named as where a figure comes from ("according to FactSet", "polled by LSEG").
@@ -527,7 +528,7 @@ def _credits_to_press(doc: Doc, cands: list[_Cand]) -> None:
         if not outlet and not all(_credit_context(doc, c.start, c.end) for c in group):
             continue
         for c in group:
-            name = listing.name if listing is not None else doc[c.start:c.end].text
+            name = listing.name if listing is not None and listing.kind == "company" else doc[c.start:c.end].text
             c.listing = Listing(name=name, ticker=None, exchange=None, symbol=None,
                                 country=listing.country if listing is not None else None, sector="Media", kind="firm")
             c.source = c.source if listing is not None else "ner"
@@ -570,7 +571,9 @@ def _credit_context(doc: Doc, start: int, end: int) -> bool:
     before = doc.text[max(line_start, a - 60):a]
     line_end = doc.text.find("\n", b)
     after = doc.text[b:line_end if line_end >= 0 else len(doc.text)]
-    if CREDIT_BEFORE.search(before) or SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
+    # "Source: Dow Jones Market Data, FactSet", "Powered by Onclusive and Dow Jones": earlier names of a list
+    listed = re.sub(r"(?:[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+&\s+))+$", "", before)
+    if any(CREDIT_BEFORE.search(b) or SOURCE_BEFORE.search(b) for b in {before, listed}) or SOURCE_AFTER.match(after):
         return True
     if re.search(r"/\s*$", before) and re.match(r"^\s*/", after):
         return True  # a wire in a dateline: "VANCOUVER, BC / ACCESS Newswire / February 10"
