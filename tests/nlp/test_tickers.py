@@ -412,3 +412,8 @@ def test_every_name_of_a_source_line_is_an_outlet(nlp_fast):
     doc = nlp_fast("Chart notes. Source: Acme Market Data, FactSet\n\nPowered by Onclusive and Dow Jones.")
     found = {s.text: s._.listing for s in doc.spans[SPAN_KEY]}
     assert found["FactSet"].is_press and found["Dow Jones"].is_press and found["Dow Jones"].name == "Dow Jones"
+
+
+def test_a_market_after_a_code_is_not_an_index(nlp_fast):
+    text = "Maple Silver Corp. (MSC: TSX Venture; MSCSF: OTCQB) began drilling."
+    assert "GSPTSE" not in [t for _, t in _linked(nlp_fast, text)]

@@ -156,7 +156,7 @@ class TickerLinker:
                     continue
             if listing.kind == "index" and _publisher_after(doc, end):
                 continue  # "Dow Jones & Co.", "Dow Jones Newswires": the publisher, not the index
-            if _exchange_prefix(doc, end) or _in_headline_link(doc, start):
+            if _exchange_prefix(doc, end) or _exchange_suffix(doc, start) or _in_headline_link(doc, start):
                 continue  # "(TSX: SGR.U)" names a market; "[... About Tesla Stock](https://...)" another story
             if weak and tagged and not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span):
                 continue  # "Target" as a noun
@@ -477,8 +477,14 @@ def _exchange_prefix(doc: Doc, end: int) -> bool:
     """The name is a market written before a code: 'TSX: SGR.U', 'NYSE:BBAI'."""
     if end + 1 >= len(doc) or doc[end].text != ":":
         return False
-    code = doc[end + 1].text.strip("[]()")
+    code = doc[end + 1].text.strip("[]()*")
     return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]{0,9}", code))
+
+
+def _exchange_suffix(doc: Doc, start: int) -> bool:
+    """The name is a market written after a code: 'ZAC: TSX Venture', 'AAPL: NASDAQ'."""
+    return start >= 2 and doc[start - 1].text == ":" and bool(
+        re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]{0,9}", doc[start - 2].text.strip("[]()*")))
 
 
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\((?:https?://|/)[^)\s]*\)")
@@ -524,7 +530,7 @@ def _credits_to_press(doc: Doc, cands: list[_Cand]) -> None:
         listing = group[0].listing
         if listing is not None and listing.is_press:
             continue
-        outlet = listing is None and all(_outlet_name(doc[c.start:c.end]) for c in group)
+        outlet = all(_outlet_name(doc[c.start:c.end]) for c in group)  # "ACCESS Newswire" carries others' news
         if not outlet and not all(_credit_context(doc, c.start, c.end) for c in group):
             continue
         for c in group:
