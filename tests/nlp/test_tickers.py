@@ -417,3 +417,9 @@ def test_every_name_of_a_source_line_is_an_outlet(nlp_fast):
 def test_a_market_after_a_code_is_not_an_index(nlp_fast):
     text = "Maple Silver Corp. (MSC: TSX Venture; MSCSF: OTCQB) began drilling."
     assert "GSPTSE" not in [t for _, t in _linked(nlp_fast, text)]
+
+
+def test_an_abbreviation_the_article_defines_is_not_a_listed_namesake(nlp_fast):
+    text = "The Centers for Medicare & Medicaid Services (CMS) set new rates. Insurers said CMS moved late."
+    assert "CMS" not in [t for _, t in _linked(nlp_fast, text)]
+    assert "AMD" in [t for _, t in _linked(nlp_fast, "Shares of Advanced Micro Devices (AMD) rose. AMD gained.")]

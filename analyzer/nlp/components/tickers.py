@@ -144,6 +144,7 @@ class TickerLinker:
         surnames = {e[-1].text for e in persons}
         hits = self._name_hits(doc)
         windows = {(a, b) for a, b, _, _ in hits}
+        defined = _defined_abbreviations(doc.text)
         for start, end, listing, weak in hits:
             span = doc[start:end]
             longer = self._shortened_name(doc, start, end)
@@ -156,6 +157,8 @@ class TickerLinker:
                     continue
             if listing.kind == "index" and _publisher_after(doc, end):
                 continue  # "Dow Jones & Co.", "Dow Jones Newswires": the publisher, not the index
+            if span.text in defined and not _names_agree(defined[span.text], listing):
+                continue  # "Centers for Medicare & Medicaid Services (CMS)": the article's CMS, not CMS Energy
             if _exchange_prefix(doc, end) or _exchange_suffix(doc, start) or _in_headline_link(doc, start):
                 continue  # "(TSX: SGR.U)" names a market; "[... About Tesla Stock](https://...)" another story
             if weak and tagged and not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span):
@@ -479,6 +482,32 @@ def _exchange_prefix(doc: Doc, end: int) -> bool:
         return False
     code = doc[end + 1].text.strip("[]()*")
     return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]{0,9}", code))
+
+
+_ABBREVIATION = re.compile(r"((?:[A-Z][\w'.-]*\s+(?:(?:of|for|and|&|the|de|on)\s+)*){2,8})\(\s*([A-Z]{2,5})\s*\)")
+
+
+def _defined_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations the article defines: 'Centers for Medicare & Medicaid Services (CMS)' -> {'CMS':
+    'centers for medicare & medicaid services'} (the capitalised words before the bracket whose
+    initials spell it)."""
+    out: dict[str, str] = {}
+    for m in _ABBREVIATION.finditer(text):
+        words, abbr = m.group(1).split(), m.group(2)
+        caps = [i for i, w in enumerate(words) if w[:1].isupper()]
+        initials = "".join(words[i][0] for i in caps)
+        if not initials or initials[-1] != abbr[-1]:
+            continue
+        for k in range(len(caps) - 1, -1, -1):  # the nearest start whose initials hold the letters in order
+            if initials[k] == abbr[0] and _subsequence(abbr, initials[k:]):
+                out.setdefault(abbr, " ".join(words[caps[k]:]).lower())
+                break
+    return out
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def _exchange_suffix(doc: Doc, start: int) -> bool:
