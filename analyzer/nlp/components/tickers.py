@@ -27,8 +27,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from analyzer.universe.listings import (
-    GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, common_words, is_common, load_universe, normalise_exchange,
-    yahoo_symbol,
+    GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, common_words, is_common, load_universe, no_gc,
+    normalise_exchange, yahoo_symbol,
 )
 
 SPAN_KEY = "newsig_orgs"
@@ -125,14 +125,16 @@ class TickerLinker:
         self._exact: dict[str, tuple[Listing, bool]] = {}
         self._folded: dict[str, Listing] = {}
         longest = 0
-        for phrase, listing, sensitive in self.universe.phrases():
-            if sensitive:
-                self._exact.setdefault(phrase, (listing, not phrase.isupper()))
-            else:
-                self._folded.setdefault(phrase.lower(), listing)
-            longest = max(longest, len(phrase))
-        self._longest = longest
-        self._prefixes = NamePrefixes(self.universe.listings)
+        with no_gc():
+            for phrase, listing, sensitive in self.universe.phrases():
+                if sensitive:
+                    self._exact.setdefault(phrase, (listing, not phrase.isupper()))
+                else:
+                    self._folded.setdefault(phrase.lower(), listing)
+                if len(phrase) > longest:
+                    longest = len(phrase)
+            self._longest = longest
+            self._prefixes = NamePrefixes(self.universe.listings)
 
     # -- pieces ------------------------------------------------------------------
 
