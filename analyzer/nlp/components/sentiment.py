@@ -184,11 +184,12 @@ class SentimentScorer:
         if quote_slots:
             from analyzer.nlp.components.quotes import score_views
 
+            known = {t: p for t, target, p in zip(asked.texts, asked.targets, preds) if target is None}
+            scorer = _Precomputed(known, self)
             for d, doc in enumerate(docs):
                 views = _views(doc)
                 if views:
-                    mine = [preds[i] for dd, i in quote_slots if dd == d]
-                    doc._.views = score_views(views, _Precomputed(mine))
+                    doc._.views = score_views(views, scorer)
 
 
 @dataclass
@@ -200,14 +201,20 @@ class _Requests:
 
 
 class _Precomputed:
-    """The model interface over predictions already made in the batch (quotes' stance)."""
+    """The model interface for ``score_views``: texts the batch scored already (quotes, sentences)
+    are answered from its predictions, any other text by the model."""
 
-    def __init__(self, preds: list[Any]) -> None:
-        self.preds = preds
+    def __init__(self, known: dict[str, Any], scorer: "SentimentScorer") -> None:
+        self.known = known
+        self.scorer = scorer
 
     def predict(self, texts: Sequence[str], targets: Any = None, batch_size: int = 64) -> list[Any]:
-        assert len(texts) == len(self.preds)
-        return self.preds
+        if targets is not None and any(targets):
+            return self.scorer.model.predict(texts, targets, batch_size=self.scorer.batch_size)
+        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        if missing:
+            self.known.update(zip(missing, self.scorer.model.predict(missing, batch_size=self.scorer.batch_size)))
+        return [self.known[t] for t in texts]
 
 
 def _views(doc: Doc) -> list[Any]:
