@@ -423,3 +423,9 @@ def test_an_abbreviation_the_article_defines_is_not_a_listed_namesake(nlp_fast):
     text = "The Centers for Medicare & Medicaid Services (CMS) set new rates. Insurers said CMS moved late."
     assert "CMS" not in [t for _, t in _linked(nlp_fast, text)]
     assert "AMD" in [t for _, t in _linked(nlp_fast, "Shares of Advanced Micro Devices (AMD) rose. AMD gained.")]
+
+
+def test_a_typographic_apostrophe_reads_as_a_straight_one(nlp_fast):
+    for text in ("McDonald’s stock slipped after the report.", "Shares of Macy‘s gained in late trade."):
+        straight = _linked(nlp_fast, text.replace("’", "'").replace("‘", "'"))
+        assert [t for _, t in _linked(nlp_fast, text)] == [t for _, t in straight] != []

@@ -51,6 +51,9 @@ WIRE_TAGS = frozenset({"LEAD", "UPDATE", "REFILE", "RPT", "CORRECTED", "CORRECTI
                        "EXCLUSIVE", "ANALYSIS", "BREAKINGVIEWS", "PREVIEW", "TIMELINE", "INSTANT VIEW", "END"})
 INSTRUMENT_CODES = ("ric", "suffixed")
 NAME_FILLER = CORP_SUFFIXES | {"the", "and", "group", "holdings", "holding", "company", "companies", "cos"}
+# typographic quotes and dashes read as their ASCII forms when a name is looked up
+QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "\u0060": "'", "\u2032": "'",
+                        "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-"})
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s)\]]+")
 RIC_EXCHANGES = {"O": "NASDAQ", "OQ": "NASDAQ", "N": "NYSE", "K": "NYSE", "A": "NYSE AMERICAN", "P": "NYSE ARCA"}
 EXPLICIT = [  # (regex, how): order matters, earlier patterns claim their characters first
@@ -206,6 +209,8 @@ class TickerLinker:
                     break
                 if "  " in window or "\t" in window:
                     window = " ".join(window.split())
+                if not window.isascii():
+                    window = window.translate(QUOTES)  # "McDonald’s" is "McDonald's" (the text keeps its own)
                 hit = exact.get(window)
                 if hit is not None:
                     out.append((i, j + 1, hit[0], hit[1]))
