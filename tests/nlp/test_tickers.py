@@ -429,3 +429,11 @@ def test_a_typographic_apostrophe_reads_as_a_straight_one(nlp_fast):
     for text in ("McDonald’s stock slipped after the report.", "Shares of Macy‘s gained in late trade."):
         straight = _linked(nlp_fast, text.replace("’", "'").replace("‘", "'"))
         assert [t for _, t in _linked(nlp_fast, text)] == [t for _, t in straight] != []
+
+
+def test_a_research_firm_cited_as_a_source_stays_a_firm(nlp_fast):
+    doc = nlp_fast("Exports will slow next year, according to Capital Economics. Data from FactSet showed it.")
+    found = {s.text: s._.listing for s in doc.spans[SPAN_KEY]}
+    assert not found["Capital Economics"].is_press and found["FactSet"].is_press
+    doc = nlp_fast("Margins held up, according to Zorblatt Advisory analysts.")
+    assert all(s._.listing is None or not s._.listing.is_press for s in doc.spans[SPAN_KEY])

@@ -106,6 +106,8 @@ CREDIT_TAIL_BEFORE = re.compile(r"(?:\bvia|/)\s*$", re.I)
 SOURCE_BEFORE = re.compile(
     r"\b(?:according\s+to|polled\s+by|surveyed\s+by|compiled\s+by|tracked\s+by|calculated\s+by|"
     r"consensus\s+(?:of|from)|estimates?\s+(?:of|from)|data\s+(?:from|by|of)|figures\s+from)\s*$", re.I)
+ANALYSTS_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:analysts?|economists?|strategists?|researchers?|"
+                            r"research\s+(?:analysts?|notes?)|chief|head|team)\b", re.I)
 SOURCE_AFTER = re.compile(r"^\s*(?:data|figures|consensus|estimates|poll|survey|calculations|compiled)\b", re.I)
 
 
@@ -564,8 +566,8 @@ def _credits_to_press(doc: Doc, cands: list[_Cand]) -> None:
         by_key.setdefault(key, []).append(c)
     for group in by_key.values():
         listing = group[0].listing
-        if listing is not None and listing.is_press:
-            continue
+        if listing is not None and (listing.kind == "firm" or _bank_or_broker(listing)):
+            continue  # a research house or bank ("according to Capital Economics") owns its views; an outlet stays one
         outlet = all(_outlet_name(doc[c.start:c.end]) for c in group)  # "ACCESS Newswire" carries others' news
         if not outlet and not all(_credit_context(doc, c.start, c.end) for c in group):
             continue
@@ -574,6 +576,14 @@ def _credits_to_press(doc: Doc, cands: list[_Cand]) -> None:
             c.listing = Listing(name=name, ticker=None, exchange=None, symbol=None,
                                 country=listing.country if listing is not None else None, sector="Media", kind="firm")
             c.source = c.source if listing is not None else "ner"
+
+
+_BANKING = re.compile(r"\b(?:bank|banks|banking|bancorp|securities|brokerage|investment\s+bank\w*)\b", re.I)
+
+
+def _bank_or_broker(listing: Listing) -> bool:
+    """A listed bank or broker (by its sector or its name): a source of views, never a news outlet."""
+    return listing.kind == "company" and any(_BANKING.search(t or "") for t in (listing.sector, listing.name))
 
 
 INSTITUTIONS = frozenset({"school", "university", "college", "foundation", "institute", "hospital", "museum",
@@ -615,6 +625,8 @@ def _credit_context(doc: Doc, start: int, end: int) -> bool:
     after = doc.text[b:line_end if line_end >= 0 else len(doc.text)]
     # "Source: Dow Jones Market Data, FactSet", "Powered by Onclusive and Dow Jones": earlier names of a list
     listed = re.sub(r"(?:[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+&\s+))+$", "", before)
+    if ANALYSTS_AFTER.match(after):
+        return False  # "according to Acme Research analysts": the firm's people, whose views these are
     if any(CREDIT_BEFORE.search(b) or SOURCE_BEFORE.search(b) for b in {before, listed}) or SOURCE_AFTER.match(after):
         return True
     if re.search(r"/\s*$", before) and re.match(r"^\s*/", after):
