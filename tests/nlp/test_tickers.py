@@ -437,3 +437,10 @@ def test_a_research_firm_cited_as_a_source_stays_a_firm(nlp_fast):
     assert not found["Capital Economics"].is_press and found["FactSet"].is_press
     doc = nlp_fast("Margins held up, according to Zorblatt Advisory analysts.")
     assert all(s._.listing is None or not s._.listing.is_press for s in doc.spans[SPAN_KEY])
+
+
+def test_an_index_name_with_another_number_or_a_company_word_is_not_the_index(nlp_fast):
+    found = _linked(nlp_fast, "The FTSE 100 edged up while the FTSE 250 slipped; the Nikkei 225 was flat.")
+    assert [t for _, t in found if t] == ["UKX", "N225"]
+    found = _linked(nlp_fast, "Hang Seng Bank said profit rose, and the Hang Seng index gained.")
+    assert [t for _, t in found if t == "HSI"] == ["HSI"] and ("Hang Seng", "HSI") not in found[:1]

@@ -164,6 +164,8 @@ class TickerLinker:
                     continue
             if listing.kind == "index" and _publisher_after(doc, end):
                 continue  # "Dow Jones & Co.", "Dow Jones Newswires": the publisher, not the index
+            if listing.kind == "index" and _another_index_or_body(doc, end, listing):
+                continue  # "FTSE 250" is not the FTSE 100; "Hang Seng Bank" is a bank
             if span.text in defined and not _names_agree(defined[span.text], listing):
                 continue  # "Centers for Medicare & Medicaid Services (CMS)": the article's CMS, not CMS Energy
             if _exchange_prefix(doc, end) or _exchange_suffix(doc, start) or _in_headline_link(doc, start):
@@ -632,6 +634,27 @@ def _credit_context(doc: Doc, start: int, end: int) -> bool:
     if re.search(r"/\s*$", before) and re.match(r"^\s*/", after):
         return True  # a wire in a dateline: "VANCOUVER, BC / ACCESS Newswire / February 10"
     return bool(CREDIT_TAIL_BEFORE.search(before)) and not after.strip(" .*_)]")
+
+
+INDEX_WORDS = frozenset({"index", "indices", "indexes", "average", "averages", "composite", "futures", "benchmark",
+                         "gauge", "options", "etf", "fund", "funds"})
+BODY_WORDS = frozenset({"bank", "securities", "group", "holdings", "exchange", "exchanges", "investments", "research",
+                        "asset", "capital", "insurance", "life", "properties", "limited", "ltd", "ltd.", "plc", "inc",
+                        "inc.", "corp", "corp.", "co", "co.", "company", "corporation", "tech", "technology"})
+
+
+def _another_index_or_body(doc: Doc, end: int, listing: Listing) -> bool:
+    """An index name followed by a number that none of its names has ('FTSE 250' after the FTSE
+    100's short name 'FTSE') names another index; followed by a bank or company word, or by more
+    words of the same NER organisation, ('Hang Seng Bank', 'Hang Seng Tech') another body."""
+    if end >= len(doc):
+        return False
+    nxt = doc[end]
+    if re.fullmatch(r"\d{2,4}", nxt.text) and any(ch.isdigit() for n in listing.names for ch in n):
+        return not any(re.search(rf"(?<!\d){nxt.text}(?!\d)", n) for n in listing.names)
+    if not (nxt.is_alpha and nxt.text[:1].isupper()) or nxt.lower_ in INDEX_WORDS or nxt.is_sent_start:
+        return False
+    return nxt.lower_ in BODY_WORDS or (nxt.ent_iob_ == "I" and nxt.ent_type_ == "ORG" and nxt.is_title)
 
 
 def _publisher_after(doc: Doc, end: int) -> bool:
