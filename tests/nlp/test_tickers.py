@@ -444,3 +444,8 @@ def test_an_index_name_with_another_number_or_a_company_word_is_not_the_index(nl
     assert [t for _, t in found if t] == ["UKX", "N225"]
     found = _linked(nlp_fast, "Hang Seng Bank said profit rose, and the Hang Seng index gained.")
     assert [t for _, t in found if t == "HSI"] == ["HSI"] and ("Hang Seng", "HSI") not in found[:1]
+
+
+def test_a_common_word_name_opening_a_market_move_sentence_is_the_company(nlp_fast):
+    assert ("Oracle", "ORCL") in _linked(nlp_fast, "Oracle was the Nasdaq's steepest decliner after the call.")
+    assert ("Oracle", "ORCL") not in _linked(nlp_fast, "Oracle of the markets, he called himself at dinner.")

@@ -152,6 +152,7 @@ class TickerLinker:
         hits = self._name_hits(doc)
         windows = {(a, b) for a, b, _, _ in hits}
         defined = _defined_abbreviations(doc.text)
+        lower = {t.lower_ for t in doc if t.is_alpha and t.is_lower}
         for start, end, listing, weak in hits:
             span = doc[start:end]
             longer = self._shortened_name(doc, start, end)
@@ -170,10 +171,10 @@ class TickerLinker:
                 continue  # "Centers for Medicare & Medicaid Services (CMS)": the article's CMS, not CMS Energy
             if _exchange_prefix(doc, end) or _exchange_suffix(doc, start) or _in_headline_link(doc, start):
                 continue  # "(TSX: SGR.U)" names a market; "[... About Tesla Stock](https://...)" another story
-            if weak and tagged and not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span):
-                continue  # "Target" as a noun
-            if weak and tagged and len(span) == 1 and span[0].is_sent_start and span[0].ent_type_ != "ORG":
-                continue  # "Next", "Block" starting a sentence: capitalised anyway, so only the NER can tell
+            if weak and tagged and not _market_subject(doc, start, end, listing, lower) and (
+                    not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span)
+                    or len(span) == 1 and span[0].is_sent_start and span[0].ent_type_ != "ORG"):
+                continue  # "Target" as a noun; "Next", "Block" starting a sentence: only the NER can tell
             if any(e.start <= start and end <= e.end and len(e) > end - start for e in persons) or (
                     end - start == 1 and span.text in surnames and span[0].ent_type_ != "ORG"):
                 continue  # "Harold Rogers", then "Rogers continued": a person, not Rogers Corp
@@ -465,10 +466,30 @@ def _evidence(doc: Doc, start: int, end: int, suffix: bool, listing: Listing, wr
     first = doc[start]
     if first.ent_type_ == "ORG" and doc.has_annotation("ENT_IOB"):
         return 1
+    if first.is_sent_start and first.text[:1].isupper() and start not in headline and _market_sentence(doc, start):
+        return 1  # "Oracle was the S&P 500's biggest gainer": the subject of a sentence about a market move
     if first.text[:1].isupper() and start not in headline and not first.is_sent_start and (
             start == 0 or "\n" not in doc[start - 1].whitespace_ + doc[start - 1].text):
         return 1
     return 0
+
+
+MARKET_MOVE = re.compile(r"\b(?:shares?|stocks?|gain(?:er|ers|ed|s)?|los(?:er|ers|t)|rose|fell|jump(?:ed|s)|"
+                         r"surg(?:ed|es)|slump(?:ed|s)|tumbl(?:ed|es)|climb(?:ed|s)|sank|soar(?:ed|s)|drop(?:ped|s)|"
+                         r"rall(?:ied|ies)|declin(?:ed|ers?)|advanc(?:ed|ers?)|percent(?:age)?)\b|%", re.I)
+
+
+def _market_sentence(doc: Doc, start: int) -> bool:
+    """The sentence that opens at ``start`` is about a market move ('... biggest gainer', '... rose 5%')."""
+    sent = doc[start].sent if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else doc[start:start + 25]
+    return bool(MARKET_MOVE.search(doc.text[doc[start].idx + len(doc[start]):sent.end_char]))
+
+
+def _market_subject(doc: Doc, start: int, end: int, listing: Listing, lower: set[str]) -> bool:
+    """A one-word common-word name of a large company opening a sentence about a market move, which the
+    article never writes as a lower-case word: 'Oracle was the biggest gainer' (the tagger's NOUN)."""
+    return (end - start == 1 and doc[start].is_sent_start and listing.kind == "company" and listing.size >= 4
+            and doc[start].lower_ not in lower and doc[start].text[:1].isupper() and _market_sentence(doc, start))
 
 
 def _inside_longer_name(doc: Doc, start: int, end: int, headline: set[int]) -> bool:
