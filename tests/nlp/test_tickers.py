@@ -449,3 +449,10 @@ def test_an_index_name_with_another_number_or_a_company_word_is_not_the_index(nl
 def test_a_common_word_name_opening_a_market_move_sentence_is_the_company(nlp_fast):
     assert ("Oracle", "ORCL") in _linked(nlp_fast, "Oracle was the Nasdaq's steepest decliner after the call.")
     assert ("Oracle", "ORCL") not in _linked(nlp_fast, "Oracle of the markets, he called himself at dinner.")
+
+
+def test_a_shortened_later_mention_is_the_company_named_in_full(nlp_fast):
+    text = ("National Bank of Canada lowered its price target. National Bank analyst John Smith cited costs.")
+    assert [t for _, t in _linked(nlp_fast, text)] == ["NA", "NA"]
+    text = "HD Hyundai Heavy Industries won an order. HD Hyundai shares rose."
+    assert [t for _, t in _linked(nlp_fast, text)] == ["329180", "267250"]

@@ -423,6 +423,7 @@ class TickerLinker:
                 c.listing, c.source = codes[text], "universe"
         taken = {i for c in chosen for i in range(c.start, c.end)}
         chosen += [c for c in ner if not any(i in taken for i in range(c.start, c.end))]
+        _short_mentions(doc, chosen)
         _credits_to_press(doc, chosen)
         kept = list(doc.spans[SPAN_KEY]) if not self.overwrite and SPAN_KEY in doc.spans else []
         used = {i for s in kept for i in range(s.start, s.end)}
@@ -602,6 +603,34 @@ def _credits_to_press(doc: Doc, cands: list[_Cand]) -> None:
 
 
 _BANKING = re.compile(r"\b(?:bank|banks|banking|bancorp|securities|brokerage|investment\s+bank\w*)\b", re.I)
+
+
+def _name_words(span: Span) -> tuple[str, ...]:
+    return tuple(bare_name(t.text).lower() for t in span if t.lower_ not in CORP_SUFFIXES and not t.is_punct
+                 and t.text not in ("'s", "’s"))
+
+
+def _short_mentions(doc: Doc, cands: list[_Cand]) -> None:
+    """A later mention made of the first two or more words of a company the article already named in
+    full ('National Bank' after 'National Bank of Canada') is that company, not a namesake whose
+    short name it is (a listing called exactly that, or a Korean group's own name, stays)."""
+    full = sorted((c for c in cands if c.listing is not None and c.listing.kind in ("company", "firm")
+                   and len(_name_words(doc[c.start:c.end])) >= 3), key=lambda c: c.start)
+    if not full:
+        return
+    for c in cands:
+        words = _name_words(doc[c.start:c.end])
+        if len(words) < 2 or c.listing is not None and (
+                c.listing.kind == "index" or c.listing.country == "KR"
+                or doc[c.start:c.end].text.lower() == c.listing.name.lower()):
+            continue
+        for f in full:
+            if f.start >= c.start:
+                break
+            fw = _name_words(doc[f.start:f.end])
+            if len(fw) > len(words) and fw[:len(words)] == words and (c.listing is None or c.listing.key != f.listing.key):
+                c.listing, c.source = f.listing, f.source
+                break
 
 
 def _bank_or_broker(listing: Listing) -> bool:
