@@ -704,9 +704,23 @@ def apply_overlay(companies: list[dict], rows: list[dict]) -> None:
         for s in [c["symbol"], *c["alts"]]:
             by_sym.setdefault(s.upper(), c)
         by_sym[c["symbol"].upper()] = c
+    by_name: dict[tuple[str, str], list[dict]] = {}
+    for c in companies:
+        by_name.setdefault((group_key(c["name"]), c["country"] or ""), []).append(c)
     for r in rows:
         c = by_sym.get((r["symbol"] or "").upper())
         names = [r["name"], *[a for a in r["aliases"].split("|") if a]]
+        same = by_name.get((group_key(r["name"]), r["country"] or ""), []) if c is None and r["kind"] == "company" else []
+        if c is None and len(same) == 1 and r["symbol"]:
+            # a curated line of a company listed under another code ('Stellantis' STLAP.PA is Stellantis N.V.
+            # STLA): one company with that line as an alternate, not a duplicate that splits its mentions
+            c = same[0]
+            c["alts"].append(r["symbol"])
+            by_sym[r["symbol"].upper()] = c
+            c["sector"] = c["sector"] or r["sector"]
+            c.setdefault("curated", []).extend(names)
+            c["size"] = max(c["size"], 3)
+            continue
         if c is None:
             companies.append({"name": r["name"], "vendor": r["name"], "ticker": r["ticker"], "exchange": r["exchange"],
                               "symbol": r["symbol"], "country": r["country"], "currency": r["currency"],

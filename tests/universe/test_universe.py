@@ -332,3 +332,19 @@ def test_listing_is_frozen_and_hashable():
     with pytest.raises(Exception):
         x.name = "B"  # type: ignore[misc]
     assert {x: 1}[x] == 1
+
+
+def test_a_curated_line_under_another_code_is_the_same_company():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_universe", Path(__file__).resolve().parents[2]
+                                                  / "scripts" / "build_universe.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    companies = [{"name": "Quuxmobile N.V.", "ticker": "QXM", "exchange": "NYSE", "symbol": "QXM", "country": "NL",
+                  "currency": "USD", "sector": "Autos", "size": 4, "alts": [], "vendors": [], "kind": "company"}]
+    build.apply_overlay(companies, [{"name": "Quuxmobile", "ticker": "QXMP", "exchange": "Euronext Paris",
+                                     "symbol": "QXMP.PA", "country": "NL", "currency": "EUR", "sector": "",
+                                     "aliases": "", "kind": "company"}])
+    assert len(companies) == 1 and "QXMP.PA" in companies[0]["alts"] and "Quuxmobile" in companies[0]["curated"]
+    listing = load_universe().by_ticker("STLA")
+    assert listing is not None and "STLAP.PA" in listing.alternates
