@@ -711,7 +711,8 @@ def apply_overlay(companies: list[dict], rows: list[dict]) -> None:
         c = by_sym.get((r["symbol"] or "").upper())
         names = [r["name"], *[a for a in r["aliases"].split("|") if a]]
         same = by_name.get((group_key(r["name"]), r["country"] or ""), []) if c is None and r["kind"] == "company" else []
-        if c is None and len(same) == 1 and r["symbol"]:
+        same = [m for m in same if m["exchange"] == r["exchange"] or m["exchange"] in ("NYSE", "NASDAQ", "NYSE American")]
+        if c is None and len(same) == 1 and r["symbol"]:  # (a line on another market abroad: 'Japan Tobacco' stays home)
             # a curated line of a company listed under another code ('Stellantis' STLAP.PA is Stellantis N.V.
             # STLA): one company with that line as an alternate, not a duplicate that splits its mentions
             c = same[0]

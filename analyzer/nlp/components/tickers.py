@@ -467,7 +467,8 @@ def _evidence(doc: Doc, start: int, end: int, suffix: bool, listing: Listing, wr
     first = doc[start]
     if first.ent_type_ == "ORG" and doc.has_annotation("ENT_IOB"):
         return 1
-    if first.is_sent_start and first.text[:1].isupper() and start not in headline and _market_sentence(doc, start):
+    if first.is_sent_start and first.text[:1].isupper() and start not in headline and end < len(doc) \
+            and doc[end].pos_ in ("VERB", "AUX") and _market_sentence(doc, start):
         return 1  # "Oracle was the S&P 500's biggest gainer": the subject of a sentence about a market move
     if first.text[:1].isupper() and start not in headline and not first.is_sent_start and (
             start == 0 or "\n" not in doc[start - 1].whitespace_ + doc[start - 1].text):
@@ -490,7 +491,8 @@ def _market_subject(doc: Doc, start: int, end: int, listing: Listing, lower: set
     """A one-word common-word name of a large company opening a sentence about a market move, which the
     article never writes as a lower-case word: 'Oracle was the biggest gainer' (the tagger's NOUN)."""
     return (end - start == 1 and doc[start].is_sent_start and listing.kind == "company" and listing.size >= 4
-            and doc[start].lower_ not in lower and doc[start].text[:1].isupper() and _market_sentence(doc, start))
+            and doc[start].lower_ not in lower and doc[start].text[:1].isupper() and _market_sentence(doc, start)
+            and end < len(doc) and doc[end].pos_ in ("VERB", "AUX"))  # its subject: not "Total revenue rose"
 
 
 def _inside_longer_name(doc: Doc, start: int, end: int, headline: set[int]) -> bool:
