@@ -70,6 +70,8 @@ NOT_TICKERS = frozenset({
     "USD", "EUR", "JPY", "CNY", "GBP", "CHF", "HKD", "YOY", "QOQ", "MOM", "YTD", "EBIT", "EBITDA", "ROE", "ROI",
     "AI", "EV", "EVS", "IT", "PC", "TV", "AM", "PM", "ET", "EST", "EDT", "KST", "GMT", "UTC", "AGM", "ESG",
     "M&A", "R&D", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "FY", "NAV", "AUM", "LNG", "OK", "CEO'S", "II", "III", "IV",
+    # places written as codes ("HK stocks", "SG banks"), never a company's name
+    "HK", "SG", "JP", "CN", "KR", "AU", "NZ", "UAE", "APAC", "EMEA", "ASEAN", "GCC", "LATAM",
 })
 # Documented exceptions to the case rule of :func:`case_sensitive`.
 CASE_SENSITIVE = frozenset({"Meta", "Amazon", "Alphabet", "Apple", "Target", "Block", "Visa", "Shell", "Ford",

@@ -456,3 +456,9 @@ def test_a_shortened_later_mention_is_the_company_named_in_full(nlp_fast):
     assert [t for _, t in _linked(nlp_fast, text)] == ["NA", "NA"]
     text = "HD Hyundai Heavy Industries won an order. HD Hyundai shares rose."
     assert [t for _, t in _linked(nlp_fast, text)] == ["329180", "267250"]
+
+
+def test_a_place_code_and_a_nonprofit_namesake_are_no_company(nlp_fast):
+    assert _linked(nlp_fast, "HK stocks slid while SG banks held up.") == []
+    found = _linked(nlp_fast, "Oceana, an ocean conservation group, said fleets grew. Samsung, the electronics group, rose.")
+    assert ("Oceana", None) in found and ("Samsung", "005930") in found

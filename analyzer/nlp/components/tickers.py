@@ -180,6 +180,8 @@ class TickerLinker:
                 continue  # "Harold Rogers", then "Rogers continued": a person, not Rogers Corp
             if listing.country == "KR" and _longer_org_name(doc, start, end):
                 continue  # "HD Hyundai Construction Equipment" is an affiliate, not HD Hyundai
+            if _described_as_nonprofit(doc, end):
+                continue  # "Oceana, an ocean conservation group,": a namesake that is no company
             if _another_body(doc, end):
                 continue  # "Frontline Securities Limited", "Icahn School of Medicine": another organisation
             while end < len(doc) and not (
@@ -643,6 +645,21 @@ def _bank_or_broker(listing: Listing) -> bool:
 INSTITUTIONS = frozenset({"school", "university", "college", "foundation", "institute", "hospital", "museum",
                           "council", "association", "society", "centre", "center", "academy", "stadium", "arena",
                           "prize", "award", "awards", "fund", "trust", "festival", "clinic"})
+
+
+NONPROFIT = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:(?:advocacy|conservation|environmental|campaign|lobby(?:ing)?|industry|trade|rights|activist|consumer|"
+                       r"pressure|non-?profit|civic)\s+group|organi[sz]ation|non-?profit|charity|"
+                       r"think[\s-]tank|association|institute|lobby|coalition|campaign|ngo|foundation|union)\b", re.I)
+
+
+def _described_as_nonprofit(doc: Doc, end: int) -> bool:
+    """An apposition right after the name calls it a non-profit body: 'Oceana, an ocean conservation group'."""
+    if end >= len(doc) or doc[end].text != ",":
+        return False
+    after = doc.text[doc[end].idx:doc[end].idx + 80]
+    m = NONPROFIT.match(after)
+    return m is not None and not re.search(r"\b(?:company|firm|maker|retailer|lender|bank|insurer|listed)\b",
+                                           m.group(0), re.I)
 
 
 def _another_body(doc: Doc, end: int) -> bool:
