@@ -154,17 +154,22 @@ def test_missing_weights_give_clear_error(model_copy):
 
 
 def test_component_sets_sentence_entity_and_doc_sentiment(nlp):
+    from spacy.tokens import Span
+
     doc = nlp.make_doc(f"{INTEL} The company reported record profits. The meeting is on Tuesday.")
-    doc.spans["newsig_orgs"] = [doc[0:1], doc[5:6]]  # Intel, Nvidia
+    # as the linker labels them: listed companies (subjects, scored) and an unknown organisation
+    # named once in passing ("meeting" stands in for it), which is not scored
+    doc.spans["newsig_orgs"] = [Span(doc, 0, 1, "COMPANY"), Span(doc, 5, 6, "COMPANY"), Span(doc, 17, 18, "ORG")]
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     sents = list(doc.sents)
     assert len(sents) == 3 and all(isinstance(s._.sentiment, Prediction) for s in sents)
     assert sents[1]._.sentiment.label == "positive"
     assert sents[2]._.sentiment.label == "neutral"
-    intel, nvidia = doc.spans["newsig_orgs"]
-    assert (intel.text, nvidia.text) == ("Intel", "Nvidia")
+    intel, nvidia, passing = doc.spans["newsig_orgs"]
+    assert (intel.text, nvidia.text, passing.text) == ("Intel", "Nvidia", "meeting")
     assert intel._.sentiment.score < 0 < nvidia._.sentiment.score
+    assert passing._.sentiment is None  # only the mentions of the article's subjects are scored
     assert isinstance(doc._.sentiment, float) and -1 <= doc._.sentiment <= 1
 
 
