@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from analyzer.nlp.components.press import credits_to_press, publisher_after
 from analyzer.universe.listings import (
     GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, common_words, is_common, load_universe, no_gc,
     normalise_exchange, yahoo_symbol,
@@ -95,20 +96,6 @@ COMPANY_AFTER = frozenset({"shares", "share", "stock", "stocks", "shareholders",
 COMPANY_BEFORE = frozenset({"rival", "rivals", "peer", "peers", "maker", "firm", "company", "group", "lender",
                             "retailer", "insurer", "miner", "carrier", "developer", "producer", "automaker",
                             "chipmaker", "conglomerate", "operator", "supplier", "brokerage", "bank"})
-# Credits and bylines: a name right after these words took the picture or carried the story.
-CREDIT_BEFORE = re.compile(
-    r"(?:\b(?:photo|photos|photograph|image|images|picture|pictures|graphic|credit|credits|source|sources)"
-    r"(?:\s+by)?\s*[:\-]?|\b(?:powered|provided|distributed|published|supplied)\s+by|\bcourtesy\s+of|©|\(c\)|"
-    r"\bcopyright)\s*(?:(?:©|\(c\))\s*)?(?:(?:19|20)\d\d\s*)?$", re.I)
-# ...and these only when the name then ends the line or the bracket: "Jane Doe/Getty Images", "via Reuters)"
-CREDIT_TAIL_BEFORE = re.compile(r"(?:\bvia|/)\s*$", re.I)
-# A data vendor named as where a figure comes from ("according to FactSet", "polled by LSEG").
-SOURCE_BEFORE = re.compile(
-    r"\b(?:according\s+to|polled\s+by|surveyed\s+by|compiled\s+by|tracked\s+by|calculated\s+by|"
-    r"consensus\s+(?:of|from)|estimates?\s+(?:of|from)|data\s+(?:from|by|of)|figures\s+from)\s*$", re.I)
-ANALYSTS_AFTER = re.compile(r"^\s*(?:'s\s+|’s\s+)?(?:analysts?|economists?|strategists?|researchers?|"
-                            r"research\s+(?:analysts?|notes?)|chief|head|team)\b", re.I)
-SOURCE_AFTER = re.compile(r"^\s*(?:data|figures|consensus|estimates|poll|survey|calculations|compiled)\b", re.I)
 
 
 @Language.factory("newsig_tickers", default_config={"overwrite": False})
@@ -163,7 +150,7 @@ class TickerLinker:
                 nxt = doc[end]
                 if nxt.is_alpha and (nxt.is_title or nxt.is_upper):  # "Samsung Heavy", "Samsung Group"
                     continue
-            if listing.kind == "index" and _publisher_after(doc, end):
+            if listing.kind == "index" and publisher_after(doc, end):
                 continue  # "Dow Jones & Co.", "Dow Jones Newswires": the publisher, not the index
             if listing.kind == "index" and _another_index_or_body(doc, end, listing):
                 continue  # "FTSE 250" is not the FTSE 100; "Hang Seng Bank" is a bank
@@ -426,7 +413,7 @@ class TickerLinker:
         taken = {i for c in chosen for i in range(c.start, c.end)}
         chosen += [c for c in ner if not any(i in taken for i in range(c.start, c.end))]
         _short_mentions(doc, chosen)
-        _credits_to_press(doc, chosen)
+        credits_to_press(doc, chosen)
         kept = list(doc.spans[SPAN_KEY]) if not self.overwrite and SPAN_KEY in doc.spans else []
         used = {i for s in kept for i in range(s.start, s.end)}
         spans = list(kept)
@@ -440,9 +427,6 @@ class TickerLinker:
         spans.sort(key=lambda s: s.start)
         doc.spans[SPAN_KEY] = spans
         return doc
-
-
-PUBLISHER_WORDS = frozenset({"newswires", "newswire", "news", "media", "publishing"})
 
 
 def _title_case(sent: Span) -> bool:
@@ -584,31 +568,6 @@ def _list_items(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return items if ok else [(start, end)]
 
 
-def _credits_to_press(doc: Doc, cands: list[_Cand]) -> None:
-    """A name met only as a photo credit, a byline or a data source ('Jane Doe/Getty Images',
-    'Source: Acme Data', 'analysts polled by FactSet') is who reported, not what the story is about:
-    it becomes a news outlet (a firm in sector Media, no ticker), which owns no figure or view."""
-    by_key: dict[str, list[_Cand]] = {}
-    for c in cands:
-        key = c.listing.key if c.listing is not None else "org:" + doc[c.start:c.end].text.lower()
-        by_key.setdefault(key, []).append(c)
-    for group in by_key.values():
-        listing = group[0].listing
-        if listing is not None and (listing.kind == "firm" or _bank_or_broker(listing)):
-            continue  # a research house or bank ("according to Capital Economics") owns its views; an outlet stays one
-        outlet = all(_outlet_name(doc[c.start:c.end]) for c in group)  # "ACCESS Newswire" carries others' news
-        if not outlet and not all(_credit_context(doc, c.start, c.end) for c in group):
-            continue
-        for c in group:
-            name = listing.name if listing is not None and listing.kind == "company" else doc[c.start:c.end].text
-            c.listing = Listing(name=name, ticker=None, exchange=None, symbol=None,
-                                country=listing.country if listing is not None else None, sector="Media", kind="firm")
-            c.source = c.source if listing is not None else "ner"
-
-
-_BANKING = re.compile(r"\b(?:bank|banks|banking|bancorp|securities|brokerage|investment\s+bank\w*)\b", re.I)
-
-
 def _name_words(span: Span) -> tuple[str, ...]:
     return tuple(bare_name(t.text).lower() for t in span if t.lower_ not in CORP_SUFFIXES and not t.is_punct
                  and t.text not in ("'s", "’s"))
@@ -635,11 +594,6 @@ def _short_mentions(doc: Doc, cands: list[_Cand]) -> None:
             if len(fw) > len(words) and fw[:len(words)] == words and (c.listing is None or c.listing.key != f.listing.key):
                 c.listing, c.source = f.listing, f.source
                 break
-
-
-def _bank_or_broker(listing: Listing) -> bool:
-    """A listed bank or broker (by its sector or its name): a source of views, never a news outlet."""
-    return listing.kind == "company" and any(_BANKING.search(t or "") for t in (listing.sector, listing.name))
 
 
 INSTITUTIONS = frozenset({"school", "university", "college", "foundation", "institute", "hospital", "museum",
@@ -682,29 +636,6 @@ def _another_body(doc: Doc, end: int) -> bool:
     return False
 
 
-def _outlet_name(span: Span) -> bool:
-    """An unlisted organisation named like a wire or a data desk: 'ACN Newswire', 'Dow Jones Market Data'."""
-    words = [t.lower_ for t in span]
-    return len(words) >= 2 and (words[-1] in ("newswire", "newswires", "wire") or words[-2:] == ["market", "data"])
-
-
-def _credit_context(doc: Doc, start: int, end: int) -> bool:
-    a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    line_start = doc.text.rfind("\n", 0, a) + 1
-    before = doc.text[max(line_start, a - 60):a]
-    line_end = doc.text.find("\n", b)
-    after = doc.text[b:line_end if line_end >= 0 else len(doc.text)]
-    # "Source: Dow Jones Market Data, FactSet", "Powered by Onclusive and Dow Jones": earlier names of a list
-    listed = re.sub(r"(?:[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+&\s+))+$", "", before)
-    if ANALYSTS_AFTER.match(after):
-        return False  # "according to Acme Research analysts": the firm's people, whose views these are
-    if any(CREDIT_BEFORE.search(b) or SOURCE_BEFORE.search(b) for b in {before, listed}) or SOURCE_AFTER.match(after):
-        return True
-    if re.search(r"/\s*$", before) and re.match(r"^\s*/", after):
-        return True  # a wire in a dateline: "VANCOUVER, BC / ACCESS Newswire / February 10"
-    return bool(CREDIT_TAIL_BEFORE.search(before)) and not after.strip(" .*_)]")
-
-
 INDEX_WORDS = frozenset({"index", "indices", "indexes", "average", "averages", "composite", "futures", "benchmark",
                          "gauge", "options", "etf", "fund", "funds"})
 BODY_WORDS = frozenset({"bank", "securities", "group", "holdings", "exchange", "exchanges", "investments", "research",
@@ -724,21 +655,6 @@ def _another_index_or_body(doc: Doc, end: int, listing: Listing) -> bool:
     if not (nxt.is_alpha and nxt.text[:1].isupper()) or nxt.lower_ in INDEX_WORDS or nxt.is_sent_start:
         return False
     return nxt.lower_ in BODY_WORDS or (nxt.ent_iob_ == "I" and nxt.ent_type_ == "ORG" and nxt.is_title)
-
-
-def _publisher_after(doc: Doc, end: int) -> bool:
-    """An index name followed by '& Co.' or a news word names a company ('Dow Jones & Co.'); also
-    its front ('Dow' of 'Dow Jones Newswires')."""
-    def word(i: int) -> str:  # "Newswires](https://...": a Markdown link glued to the word
-        return re.sub(r"(?<=\w)\W.*$", "", doc[i].lower_) if i < len(doc) else ""
-
-    if end < len(doc) and doc[end].is_title and doc[end].is_alpha and (word(end + 1) in PUBLISHER_WORDS
-                                                                      or word(end + 1) == "&"):
-        end += 1
-    nxt = word(end)
-    after = word(end + 1)
-    return nxt in PUBLISHER_WORDS or (nxt == "&" and after in {"co", "co.", "company"}) or (
-        nxt == "market" and after == "data")  # "Dow Jones Market Data show"
 
 
 def _on_exchange(listing: Listing, code: str, exchange: str) -> bool:
