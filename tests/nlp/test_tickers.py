@@ -462,3 +462,8 @@ def test_a_place_code_and_a_nonprofit_namesake_are_no_company(nlp_fast):
     assert _linked(nlp_fast, "HK stocks slid while SG banks held up.") == []
     found = _linked(nlp_fast, "Oceana, an ocean conservation group, said fleets grew. Samsung, the electronics group, rose.")
     assert ("Oceana", None) in found and ("Samsung", "005930") in found
+
+
+def test_a_name_written_without_its_accents_is_the_same_name(nlp_fast):
+    assert [t for _, t in _linked(nlp_fast, "Hermes gained while L'Oreal slipped.")] == \
+        [t for _, t in _linked(nlp_fast, "Hermès gained while L'Oréal slipped.")] != []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -125,6 +126,10 @@ class TickerLinker:
                     self._folded.setdefault(phrase.lower(), listing)
                 if len(phrase) > longest:
                     longest = len(phrase)
+            for low, listing in [(k, v) for k, v in self._folded.items() if not k.isascii()]:
+                bare = strip_accents(low)
+                if bare != low and bare.isascii():  # "Hermes" / "Nestle" written without the accents
+                    self._folded.setdefault(bare, listing)
             self._longest = longest
             self._prefixes = NamePrefixes(self.universe.listings)
 
@@ -678,6 +683,11 @@ def _no_overlaps(cands: list[_Cand]) -> list[_Cand]:
         taken.update(range(c.start, c.end))
         out.append(c)
     return out
+
+
+def strip_accents(text: str) -> str:
+    """'hermès' -> 'hermes': the letters without their combining marks."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def bare_name(text: str) -> str:
