@@ -267,3 +267,27 @@ def test_a_figure_for_a_name_belongs_to_that_name(analyze_fast):
 def test_index_levels_stop_at_the_next_name(analyze_fast):
     r = analyze_fast("Both closed at records, with the Dow ending at 44,210.3 and the S&P 500 at 6,012.4.", DATE)
     assert {t: p for t, _, p in _moves(r)}.get("SPX") == 6012.4
+
+
+# ---- the company under discussion, a change of something else, lists of figures ----
+
+def test_the_company_said_keeps_the_company_under_discussion(analyze_fast):
+    # a name later in a sentence whose subject is "the company" does not become the "it" of the next one
+    r = analyze_fast("Nvidia's stock was down 6.1% at 10:05 a.m. The company said its sales were hurt by weaker "
+                     "demand reported by Microsoft. The stock is headed for its worst day since last August, "
+                     "when it fell 9.4%.", DATE)
+    assert {(t, c) for t, c, _ in _moves(r)} == {("NVDA", -6.1), ("NVDA", -9.4)}
+
+
+def test_a_rise_in_an_unknown_name_is_not_the_subjects_move(analyze_fast):
+    r = analyze_fast("Over the past year, Infosys has climbed 22 percent, as against a 9 percent rise in the "
+                     "[Nifty](https://example.com/markets/nifty-50-index-share-price-2.html).", DATE)
+    assert [(t, c) for t, c, _ in _moves(r)] == [("INFY", 22.0)]
+
+
+def test_respectively_pairs_figures_named_in_prepositions(analyze_fast):
+    r = analyze_fast("Samsung Electronics posted KRW80 trillion in revenue, KRW6.5 trillion in operating profit "
+                     "and KRW7.8 trillion in net income, representing annual gains of 12.1%, 35.4% and 48.2%, "
+                     "respectively.", DATE)
+    assert _moves(r) == []
+    assert {12.1, 35.4, 48.2} <= _metric_values(r, "005930")

@@ -210,5 +210,10 @@ def respectively_metrics(sent: Span, qs: list[Quantity]) -> dict[int, str]:
     heads = [t for t in sent if t.i < first and t.lower_ in METRIC_NOUNS and t.pos_ == "NOUN"
              and (t.dep_ == "conj" or any(c.dep_ == "conj" and c.lower_ in METRIC_NOUNS for c in t.children))]
     if len(heads) != len(pcts):
+        # "KRW373 billion in net sales, KRW166 billion in operating profit and KRW142 billion in net income,
+        # increases of 16.7%, 41.2% and 45.8%, respectively": the figures' nouns, one per percentage
+        heads = [t for t in sent if t.i < first and t.lower_ in METRIC_NOUNS and t.pos_ == "NOUN"
+                 and t.dep_ != "compound"]
+    if len(heads) != len(pcts):
         return {}
     return {id(q): f"{noun_phrase(h)} change" for q, h in zip(pcts, heads)}

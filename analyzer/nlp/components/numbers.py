@@ -159,7 +159,9 @@ class NumberExtractor(OwnerFinder):
             if topic is not None:
                 recent_company = topic
             named = [s for s in sent_orgs if s.label_ in ("COMPANY", "INDEX")]
-            if topic is not None or named:
+            if topic is None and recent_company is not None and self._refers_back(sent, sent_orgs):
+                recent_named = recent_company  # "the company said ...": "it" later means that company
+            elif topic is not None or named:
                 recent_named = topic if topic is not None and (not named or topic.start >= named[-1].start) else named[-1]
             self._index_levels(doc, sent, si, sent_orgs, moves, order, date=sent_dates[si] if si < len(sent_dates) else None)
         doc._.moves = [self._move(r) for r in self._merge([moves[k] for k in order if k in moves])]

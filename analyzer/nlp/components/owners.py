@@ -36,6 +36,7 @@ METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to 
 CODE_RE = re.compile(r"^\.?[A-Z0-9]{2,}(?:\.[A-Z]{1,2})?$")  # ".SPX", "MCO.N": a written instrument code
 CORPORATE_SUFFIXES = {"co", "corp", "inc", "ltd", "plc", "ag", "sa", "nv", "se", "holdings", "group", "limited",
                       "corporation", "company", "bancorp", "technologies", "industries"}
+PLACE_TIME_ENTS = {"GPE", "LOC", "DATE", "TIME", "NORP", "EVENT", "FAC"}  # "a 3% gain in Tokyo", "in February"
 SAME_INDEX = INDEX_NOUNS | {"market", "stock", "stocks", "equity", "share", "blue-chip"}
 
 
@@ -56,8 +57,22 @@ class OwnerFinder:
                         owner = next((o for o in sent_orgs if o.label_ in ("COMPANY", "ORG") and o.start <= c.i < o.end), None)
             if owner is not None:
                 return owner
+        if OwnerFinder._refers_back(sent, sent_orgs):
+            return None  # "the company said it was hurt by Google": still the company discussed before
         companies = [s for s in sent_orgs if s.label_ == "COMPANY"]
         return companies[-1] if companies else None
+
+    @staticmethod
+    def _refers_back(sent: Span, sent_orgs: list[Span]) -> bool:
+        """Whether the sentence's first subject is "the company", "the stock", "its shares" (a word for
+        the company just discussed, with no name of its own), so that a name later in the sentence
+        ("... hurt by Google search") does not become the company under discussion."""
+        subj = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.lower_ not in COMPANY_NOUNS | STOCK_WORDS:
+            return False
+        if any(o.start <= t.i < o.end for t in subj.subtree for o in sent_orgs):
+            return False
+        return any(c.lower_ in DEFINITE for c in subj.children if c.dep_ in ("det", "poss"))
 
     # -- classification --
 
@@ -81,6 +96,8 @@ class OwnerFinder:
                 named = orgs.named_by(what)
                 if named:
                     return named
+                if what.pos_ == "PROPN" and what.ent_type_ not in PLACE_TIME_ENTS:
+                    return []  # "as against an 8% rise in the Nifty": a change of a name we do not know
         # "versus 18 percent for Schlumberger": the name the figure is stated for
         nxt = doc[q.span.end] if q.span.end < sent.end else None
         if nxt is not None and nxt.lower_ == "for":
