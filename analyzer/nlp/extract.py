@@ -150,20 +150,77 @@ def _chars(doc: Doc) -> int:
     return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
-MOVE_WEIGHT = 3.0  # a sentence stating the entity's price move outweighs an aside about it
+MOVE_BOOST = 2.0  # a sentence stating a full-size price move of the entity weighs 1 + MOVE_BOOST times an aside
+FULL_MOVE_PCT = 2.0  # a move this size (or larger) is full-strength evidence; a 0.3% drift is next to none
+PRICE_SHARE = 0.6  # at most this share of the entity's sentiment comes from the sign of its stated move
+VIEW_WEIGHT = 2.0  # an analyst's stance on the company (upgrade, target cut...) counts as this many mentions
+TITLE_WEIGHT = 2.0  # the headline's tone towards the entity counts as this many mentions
+LATER_MOVE = 0.5  # moves after the first stated, and moves over a period (ytd, week), count this much
 
 
-def _entity_sentiment(spans: list[Span], move_sentences: set[int], sent_of: dict[int, int]) -> float | None:
-    """The model's target-level scores over the entity's mentions, averaged with more weight on
-    opinionated mentions (1 - P(neutral)) and on sentences that state the entity's price move,
-    so an aside ("... was relatively high at 8.05%") does not outvote "fell 12.59%".
-    None when no model ran."""
+def _move_strength(pct: float | None) -> float:
+    return 0.0 if pct is None else min(abs(pct), FULL_MOVE_PCT) / FULL_MOVE_PCT
+
+
+def _price_evidence(moves: list[Any]) -> tuple[float, float]:
+    """(sign, strength in [0, 1]) of the entity's stated price moves: the market's verdict on the
+    news ("fell 8% after results": the news was bad for it). The first move stated leads; later
+    moves and moves over a period weigh less; small moves say little."""
+    total = weight = 0.0
+    for n, m in enumerate(sorted(moves, key=lambda m: m.sentence)):
+        if m.change_pct is None or m.change_pct == 0:
+            continue
+        w = (1.0 if n == 0 else LATER_MOVE) * (1.0 if m.period is None else LATER_MOVE)
+        total += w * (1.0 if m.change_pct > 0 else -1.0) * _move_strength(m.change_pct)
+        weight += w
+    if weight == 0:
+        return 0.0, 0.0
+    value = total / weight
+    return (1.0 if value > 0 else -1.0), min(1.0, abs(value))
+
+
+def _view_evidence(views: Iterable[View], ticker: str | None) -> list[tuple[float, float]]:
+    """(score, weight) per analyst view on the company: its rating/target direction, else its stance."""
+    out = []
+    if not ticker:
+        return out
+    for v in views:
+        if ticker not in v.target_tickers or getattr(v, "role", "analyst") == "executive":
+            continue
+        direction = (v.rating_direction or 0) + (v.target_direction or 0)
+        if direction == 0:
+            direction = {"positive": 1, "negative": -1}.get(v.stance, 0)
+        if direction:
+            out.append((1.0 if direction > 0 else -1.0, VIEW_WEIGHT))
+    return out
+
+
+def _entity_sentiment(spans: list[Span], moves: list[Any], sent_of: dict[int, int],
+                      views: Iterable[View] = (), ticker: str | None = None, title_pred: Any = None) -> float | None:
+    """The entity's sentiment in [-1, 1], or None when no model ran.
+
+    Text evidence: the model's target-level scores over the entity's mentions, averaged with more
+    weight on opinionated mentions (1 - P(neutral)) and on sentences that state a sizeable price
+    move of the entity (so an aside "... was relatively high at 8.05%" does not outvote "fell
+    12.59%"), plus the headline's tone towards it and analysts' views on it (upgrade, target cut).
+    Market evidence: the sign of its stated price move, mixed in with a share that grows with the
+    move's size, so "tumbled 11% on weak guidance" stays bad news even when the article goes on
+    to list what went well."""
     scored = [(s, p) for s, p in ((s, _ext(s, "sentiment")) for s in spans) if p is not None]
     if not scored:
         return None
-    weights = [(1.05 - float(p.probs.get("neutral", 0.0))) * (MOVE_WEIGHT if sent_of.get(s.start) in move_sentences else 1.0)
-               for s, p in scored]
-    return round(sum(w * float(p.score) for w, (_, p) in zip(weights, scored)) / sum(weights), 4)
+    boost: dict[int, float] = {}
+    for m in moves:
+        boost[m.sentence] = max(boost.get(m.sentence, 1.0), 1.0 + MOVE_BOOST * _move_strength(m.change_pct))
+    evidence = [(float(p.score), (1.05 - float(p.probs.get("neutral", 0.0))) * boost.get(sent_of.get(s.start), 1.0))
+                for s, p in scored]
+    if title_pred is not None:
+        evidence.append((float(title_pred.score), TITLE_WEIGHT * (1.05 - float(title_pred.probs.get("neutral", 0.0)))))
+    evidence += _view_evidence(views, ticker)
+    text = sum(w * v for v, w in evidence) / sum(w for _, w in evidence)
+    sign, strength = _price_evidence(moves)
+    share = PRICE_SHARE * strength
+    return round((1.0 - share) * text + share * sign, 4)
 
 
 def entity_roles(doc: Doc, groups: "OrderedDict[str, list[Span]]", title: str | None,
@@ -202,9 +259,10 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
     groups = entity_groups(doc)
     roles = entity_roles(doc, groups, article.title, article.tickers)
     max_mentions = max((len(v) for v in groups.values()), default=1)
-    move_sentences: dict[str, set[int]] = {}
+    moves_of: dict[str, list[Any]] = {}
     for m in moves:
-        move_sentences.setdefault(m.ticker or m.entity or "", set()).add(m.sentence)
+        moves_of.setdefault(m.ticker or m.entity or "", []).append(m)
+    title_preds = _ext(doc, "title_sentiment") or {}
     refs = references_by_group(doc, groups)
     entities = []
     for key, spans in groups.items():
@@ -220,7 +278,8 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
             exchange=getattr(listing, "exchange", None), symbol=getattr(listing, "symbol", None),
             role=role,
             mentions=tuple(Mention(s.text, s.start_char, s.end_char, sent_of.get(s.start, 0)) for s in spans),
-            sentiment=_entity_sentiment(spans + refs.get(key, []), move_sentences.get(ticker or name, set()), sent_of)
+            sentiment=_entity_sentiment(spans + refs.get(key, []), moves_of.get(ticker or name, []), sent_of, views,
+                                        ticker, _title_pred(spans, title_preds))
             if role == ROLE_SUBJECT else None,
             relevance=_relevance(spans, doc, role, has_facts, max_mentions, titled),
             kind=getattr(listing, "kind", None) or KIND_BY_LABEL.get(label, "org"),
@@ -237,6 +296,15 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
         views=tuple(views), sectors=tuple(sectors), events=tuple(events), sentences=tuple(sentences),
         sentiment=_article_sentiment(doc),
     )
+
+
+def _title_pred(spans: list[Span], title_preds: dict[str, Any]) -> Any:
+    """The headline scored with one of the entity's names as target (``newsig_sentiment``), or None."""
+    for s in spans:
+        pred = title_preds.get(s.text.lower())
+        if pred is not None:
+            return pred
+    return None
 
 
 def _meta_entity(ticker: str) -> Entity:

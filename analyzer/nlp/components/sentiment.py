@@ -11,6 +11,10 @@ Sets, with one batched model call per group of docs:
   scores weighted by non-neutrality ``1 - P(neutral)``, so neutral boilerplate (dates,
   disclaimers) does not dilute the sentences that carry the signal. None if no sentence has text.
 
+- ``Doc._.title_sentiment`` (dict or None): the headline (``Doc._.title``) scored with each subject
+  mention's text that it names as target, keyed by the lower-cased text ("Datadog Stock Tumbles
+  on Earnings Guidance" for "Datadog"); read by ``extract`` as evidence of the entity's sentiment.
+
 - ``Doc._.views``: each quote's stance from the model (``quotes.score_views``), scored in the
   same batch.
 
@@ -43,6 +47,8 @@ def register_extensions() -> None:
         Span.set_extension("sentiment", default=None)
     if not Doc.has_extension("sentiment"):
         Doc.set_extension("sentiment", default=None)
+    if not Doc.has_extension("title_sentiment"):
+        Doc.set_extension("title_sentiment", default=None)
 
 
 register_extensions()
@@ -146,6 +152,7 @@ class SentimentScorer:
         index: dict[tuple[str | None, str], int] = {}  # identical (target, text) pairs are scored once
         slots: list[tuple[int, Span, int]] = []
         quote_slots: list[tuple[int, int]] = []
+        title_slots: list[tuple[int, str, int]] = []
 
         def ask(text: str, target: str | None) -> int:
             key = (target.lower() if target else None, text)
@@ -161,9 +168,12 @@ class SentimentScorer:
                 if sent.text.strip():
                     slots.append((d, sent, ask(sent.text, None)))
             subjects = _subject_spans(doc)
+            title = _title(doc)
             for span in doc.spans.get(SPAN_KEY, []):
                 if span.text.strip() and (span.start, span.end) in subjects and _worth_scoring(span):
                     slots.append((d, span, ask(_context(span, sents), span.text)))
+                    if title and _names(title, span.text):
+                        title_slots.append((d, span.text.lower(), ask(title, span.text)))
             for span in doc.spans.get(SECTOR_KEY, []):
                 if span.text.strip():
                     slots.append((d, span, ask(_context(span, sents), span.text)))
@@ -173,7 +183,7 @@ class SentimentScorer:
                     slots.append((d, ref, ask(_context(ref, sents), ante.text)))
             for view in _views(doc):
                 quote_slots.append((d, ask(view.quote, None)))
-        return _Requests(texts, targets, slots, quote_slots)
+        return _Requests(texts, targets, slots, quote_slots, title_slots)
 
     def _set(self, docs: list[Doc], asked: "_Requests", preds: list[Any]) -> None:
         slots, quote_slots = asked.slots, asked.quote_slots
@@ -181,6 +191,9 @@ class SentimentScorer:
             span._.sentiment = preds[i]
         for doc in docs:
             doc._.sentiment = article_score(s._.sentiment for s in _sentences(doc))
+            doc._.title_sentiment = {}
+        for d, target, i in asked.title_slots:
+            docs[d]._.title_sentiment[target] = preds[i]
         if quote_slots:
             from analyzer.nlp.components.quotes import score_views
 
@@ -198,6 +211,7 @@ class _Requests:
     targets: list[str | None]
     slots: list[tuple[int, Span, int]]  # (doc, span, index into texts)
     quote_slots: list[tuple[int, int]]  # (doc, index into texts)
+    title_slots: list[tuple[int, str, int]] = ()  # (doc, lower-cased target, index into texts)
 
 
 class _Precomputed:
@@ -215,6 +229,18 @@ class _Precomputed:
         if missing:
             self.known.update(zip(missing, self.scorer.model.predict(missing, batch_size=self.scorer.batch_size)))
         return [self.known[t] for t in texts]
+
+
+def _title(doc: Doc) -> str | None:
+    title = doc._.title if Doc.has_extension("title") else None
+    return title.strip() if isinstance(title, str) and title.strip() else None
+
+
+def _names(title: str, name: str) -> bool:
+    """The headline names ``name`` as a word ("TUI Shares Fall" names TUI, not "Intuit")."""
+    import re
+
+    return re.search(r"(?<!\w)" + re.escape(name.strip()) + r"(?!\w)", title, re.I) is not None
 
 
 def _views(doc: Doc) -> list[Any]:
