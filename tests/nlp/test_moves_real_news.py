@@ -291,3 +291,10 @@ def test_respectively_pairs_figures_named_in_prepositions(analyze_fast):
                      "respectively.", DATE)
     assert _moves(r) == []
     assert {12.1, 35.4, 48.2} <= _metric_values(r, "005930")
+
+
+def test_a_sale_price_in_a_relative_clause_is_not_the_share_price(analyze_fast):
+    # "that" opening a relative clause is not a definite "the stock"; a sale price is a figure, not a move
+    r = analyze_fast("Persimmon says its forward order book implies an average selling price that is 6% higher "
+                     "year-on-year.", DATE)
+    assert _moves(r) == []

@@ -156,7 +156,8 @@ class OwnerFinder:
                 t.lower_ in PRONOUNS or (t.lower_ in COMPANY_NOUNS and not any(g.pos_ == "PROPN" for g in t.subtree))
                 for t in subj.subtree)):
             return []  # "Doximity soared 37%", "Spires shares plunged": a name the linker does not know
-        words = {t.lower_ for t in subj.subtree if t.i != subj.i}
+        # the words before the head ("its shares", "the stock"), not a relative clause after it ("a price that is ...")
+        words = {t.lower_ for t in subj.subtree if t.i < subj.i}
         if subj.lower_ in STOCK_WORDS or subj.lower_ in ("price",):
             modifiers = [t for t in subj.children if t.dep_ in ("amod", "compound", "nmod") and t.lower_ not in STOCK_WORDS]
             if subj.lower_ == "stocks" or (modifiers and not words & (PRONOUNS | DEFINITE)):
