@@ -461,7 +461,9 @@ def read_global(path: Path) -> list[dict]:
             venue, venue_country = VENUES[r["exchange"]]
             if r["exchange"] == "LSE" and re.fullmatch(r"0[A-Z0-9]{3}\.L", r["symbol"]):
                 venue_country = None  # LSE's international order book: a foreign company's line
-            depositary = bool(re.search(r"\b(?:GDR|ADR|ADS|Depositary)\b", name, re.I))
+            # a receipt trades away from the company's market: a line on its own market that the vendor
+            # calls a GDR ('M&M.NS  Mahindra & Mahindra Ltd. Sponsored GDR') is the ordinary share
+            depositary = bool(re.search(r"\b(?:GDR|ADR|ADS|Depositary)\b", name, re.I)) and venue_country != country
             if JUNK.search(DEPOSITARY.sub("", name)):
                 continue
             sym = r["symbol"]
@@ -634,6 +636,13 @@ def _forms(c: dict) -> list[tuple[str, int]]:
     return out
 
 
+def _corporate(phrase: str, toks: list[str]) -> bool:
+    """A capitalised name of two or more words whose last word is a company descriptor ('Voyager
+    Therapeutics', 'Spire Global'): a company's name, not a phrase of ordinary words ('National Bank')."""
+    return len(toks) >= 2 and phrase[:1].isupper() and bool(DESCRIPTORS.search(" " + phrase)) \
+        and not all(t in GEO for t in toks[:-1])
+
+
 LEGAL_FORMS = frozenset({"pao", "oao", "zao", "pjsc", "ojsc", "jsc", "tbk", "pt", "ab", "ag", "sa", "spa", "nv", "plc"})
 
 
@@ -660,7 +669,7 @@ def resolve(companies: list[dict]) -> dict[int, list[tuple[str, str]]]:
             if level >= 1 and phrase.upper() in EXCHANGE_NAMES:
                 continue  # "NSE S.A." is not the National Stock Exchange
             if level >= 2 and (len(phrase) < 3 or all(t in GEO for t in toks) or (
-                    all(t in words or t in GEO for t in toks) and c["size"] < 4)):
+                    all(t in words or t in GEO for t in toks) and c["size"] < 4 and not _corporate(phrase, toks))):
                 continue  # "SL", "China", "National Bank", "Pioneer" (small): a derived name that is anyone's words
             if level >= 1 and len(toks) == 1 and low in words and c["size"] < 4:
                 continue  # a small company called "Revenue"

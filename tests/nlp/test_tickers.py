@@ -467,3 +467,21 @@ def test_a_place_code_and_a_nonprofit_namesake_are_no_company(nlp_fast):
 def test_a_name_written_without_its_accents_is_the_same_name(nlp_fast):
     assert [t for _, t in _linked(nlp_fast, "Hermes gained while L'Oreal slipped.")] == \
         [t for _, t in _linked(nlp_fast, "Hermès gained while L'Oréal slipped.")] != []
+
+
+def test_a_small_company_named_by_words_and_a_descriptor_is_linked(nlp_fast):
+    found = _linked(nlp_fast, ("Late on Monday, Voyager Therapeutics shares fell after it cut its forecast, "
+                                "and Spire Global's chief executive delayed a filing."))
+    assert ("Voyager Therapeutics", "VYGR") in found and ("Spire Global", "SPIR") in found
+
+
+def test_an_and_written_for_the_ampersand_is_the_same_name(nlp_fast):
+    assert ("Mahindra and Mahindra", "M&M") in _linked(nlp_fast, "Analysts said Mahindra and Mahindra beat estimates.")
+
+
+def test_a_later_first_word_mention_is_the_company_named_in_full(nlp_fast):
+    text = ("In a filing, Spire Global Inc. warned about its cash. Later, Spires shares sank 40%. "
+            "A church spire was repaired. Gilead Sciences raised its outlook and Gilead shares rose.")
+    found = _linked(nlp_fast, text)
+    assert ("Spires", "SPIR") in found and ("Gilead", "GILD") in found
+    assert not any(t == "SPIR" for s, t in found if s.lower() == "spire")

@@ -130,7 +130,9 @@ class TickerLinker:
                 bare = strip_accents(low)
                 if bare != low and bare.isascii():  # "Hermes" / "Nestle" written without the accents
                     self._folded.setdefault(bare, listing)
-            self._longest = longest
+            for low, listing in [(k, v) for k, v in self._folded.items() if " & " in k]:
+                self._folded.setdefault(low.replace(" & ", " and "), listing)  # "Mahindra and Mahindra"
+            self._longest = longest + 8
             self._prefixes = NamePrefixes(self.universe.listings)
 
     # -- pieces ------------------------------------------------------------------
@@ -418,6 +420,7 @@ class TickerLinker:
         taken = {i for c in chosen for i in range(c.start, c.end)}
         chosen += [c for c in ner if not any(i in taken for i in range(c.start, c.end))]
         _short_mentions(doc, chosen)
+        chosen += _first_word_mentions(doc, chosen, ents)
         credits_to_press(doc, chosen)
         kept = list(doc.spans[SPAN_KEY]) if not self.overwrite and SPAN_KEY in doc.spans else []
         used = {i for s in kept for i in range(s.start, s.end)}
@@ -599,6 +602,51 @@ def _short_mentions(doc: Doc, cands: list[_Cand]) -> None:
             if len(fw) > len(words) and fw[:len(words)] == words and (c.listing is None or c.listing.key != f.listing.key):
                 c.listing, c.source = f.listing, f.source
                 break
+
+
+def _first_word_mentions(doc: Doc, cands: list[_Cand], ents: list[tuple[int, int]]) -> list[_Cand]:
+    """Later mentions of a linked company by the first word of its name ('Spire' after 'Spire Global',
+    'Spires shares' with the possessive's apostrophe dropped). Only a first word no other linked
+    name shares, capitalised mid-text, not the front of a longer name; a dictionary word ('Spire')
+    needs company words after it ('Spire shares', 'Spire's')."""
+    words = common_words()
+    firsts: dict[str, set[str]] = {}
+    first_at: dict[str, tuple[int, Listing]] = {}
+    for c in sorted(cands, key=lambda c: c.start):
+        if c.listing is None:
+            continue
+        w = doc[c.start].text
+        firsts.setdefault(w, set()).add(c.listing.key)
+        nw = _name_words(doc[c.start:c.end])
+        if c.listing.kind == "company" and len(nw) >= 2 and w.isalpha() and len(w) >= 4 and w.istitle() \
+                and c.listing.name.split()[0] == w and w not in first_at:
+            first_at[w] = (c.end, c.listing)
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    bare = {c.start: c for c in cands if c.listing is None and len(_name_words(doc[c.start:c.end])) == 1}
+    out = []
+    for w, (after, listing) in first_at.items():
+        if len(firsts[w]) > 1:
+            continue
+        for c in bare.values():  # the NER's "Spire" (said ...) after "Spire Global"
+            t = doc[c.start].text
+            if c.start >= after and (t == w or t == w + "s" and c.end < len(doc)
+                                     and doc[c.end].lower_ in COMPANY_AFTER):
+                c.listing, c.source = listing, "universe"
+        for tok in doc[after:]:
+            plural = tok.text == w + "s"
+            if tok.i in taken or not (tok.text == w or plural):
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.is_alpha and (nxt.is_title or nxt.is_upper):
+                continue  # "Spire Healthcare": another name that starts the same
+            if any(a <= tok.i < b and b - a > 1 for a, b in ents):
+                continue
+            company_words = nxt is not None and (nxt.lower_ in COMPANY_AFTER or (
+                not plural and nxt.text in ("'s", "’s") and tok.i + 2 < len(doc)))
+            if (plural or is_common(w, words)) and not company_words:
+                continue
+            out.append(_Cand(tok.i, tok.i + 1, listing, "universe"))
+    return out
 
 
 INSTITUTIONS = frozenset({"school", "university", "college", "foundation", "institute", "hospital", "museum",
