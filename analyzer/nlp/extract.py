@@ -179,9 +179,10 @@ def _price_evidence(moves: list[Any]) -> tuple[float, float]:
     return (1.0 if value > 0 else -1.0), min(1.0, abs(value))
 
 
-def _view_evidence(views: Iterable[View], ticker: str | None) -> list[tuple[float, float]]:
-    """(score, weight) per analyst view on the company: its rating/target direction, else its stance."""
-    out = []
+def _view_evidence(views: Iterable[View], ticker: str | None) -> list[tuple[float, float, int]]:
+    """(score, weight, sentence) per analyst view on the company: its rating/target direction, else
+    its stance."""
+    out: list[tuple[float, float, int]] = []
     if not ticker:
         return out
     for v in views:
@@ -191,7 +192,7 @@ def _view_evidence(views: Iterable[View], ticker: str | None) -> list[tuple[floa
         if direction == 0:
             direction = {"positive": 1, "negative": -1}.get(v.stance, 0)
         if direction:
-            out.append((1.0 if direction > 0 else -1.0, VIEW_WEIGHT))
+            out.append((1.0 if direction > 0 else -1.0, VIEW_WEIGHT, v.sentence))
     return out
 
 
@@ -212,11 +213,13 @@ def _entity_sentiment(spans: list[Span], moves: list[Any], sent_of: dict[int, in
     boost: dict[int, float] = {}
     for m in moves:
         boost[m.sentence] = max(boost.get(m.sentence, 1.0), 1.0 + MOVE_BOOST * _move_strength(m.change_pct))
+    calls = _view_evidence(views, ticker)
+    called = {sentence for _, _, sentence in calls}  # the analyst's call reads its sentence ("seems undervalued")
     evidence = [(float(p.score), (1.05 - float(p.probs.get("neutral", 0.0))) * boost.get(sent_of.get(s.start), 1.0))
-                for s, p in scored]
+                for s, p in scored if sent_of.get(s.start) not in called]
     if title_pred is not None:
         evidence.append((float(title_pred.score), TITLE_WEIGHT * (1.05 - float(title_pred.probs.get("neutral", 0.0)))))
-    evidence += _view_evidence(views, ticker)
+    evidence += [(v, w) for v, w, _ in calls]
     text = sum(w * v for v, w in evidence) / sum(w for _, w in evidence)
     sign, strength = _price_evidence(moves)
     share = PRICE_SHARE * strength

@@ -41,3 +41,11 @@ def test_only_subjects_get_a_sentiment(analyze_full):
         if e["role"] != "subject":
             assert e["sentiment"] is None, e
     assert _sentiments(r)["NVDA"] > 0.05
+
+
+def test_an_analyst_upgrade_counts_for_the_company(analyze_full):
+    text = ("Morgan Stanley upgraded Ford to overweight from equal-weight and raised its price target to $14 from $11, "
+            "analyst John Smith wrote in a note. "
+            "Ford shares were little changed.")
+    r = analyze_full(text, "2025-03-03")
+    assert _sentiments(r)["F"] > 0.05
