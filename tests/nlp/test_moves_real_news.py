@@ -298,3 +298,12 @@ def test_a_sale_price_in_a_relative_clause_is_not_the_share_price(analyze_fast):
     r = analyze_fast("Persimmon says its forward order book implies an average selling price that is 6% higher "
                      "year-on-year.", DATE)
     assert _moves(r) == []
+
+
+def test_an_also_read_headline_is_another_story(analyze_fast):
+    # the cross-reference line neither gives figures nor changes the company under discussion
+    r = analyze_fast("Shares of Tata Motors fell 2.1 percent to Rs 712 in early trade. Also read: Trump imposes 25% "
+                     "tariffs on steel imports. Later, shares of the company were trading at Rs 708, lower by "
+                     "2.6 percent.", DATE)
+    assert _moves(r) == [("TATAMOTORS", -2.1, 712.0), ("TATAMOTORS", -2.6, 708.0)]
+    assert all(m["value"] != 25.0 for m in r["metrics"])

@@ -85,6 +85,8 @@ DIRECTION_AFTER = {"higher", "lower", "up", "down", "stronger", "weaker"}
 PER_SHARE_RE = re.compile(r"^\s*(?:a|per|each|/)\s+(?:(?:diluted|basic|ordinary|common)\s+)?share\b", re.IGNORECASE)
 MERGE_REACH = 6  # sentences: "X rose 5% ..." and, a few sentences on, "X shares rose to $100.50" are one move
 INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{SUFFIX_PATTERN})\b)")
+CROSS_REFERENCE_RE = re.compile(  # "Also read: ...", "READ MORE | ...": a link to another story
+    r"^\W*(?:%s)(?:\s*[:|]|\s+[-–—])" % "|".join(re.escape(c) for c in WORDS["cross_reference_cues"]), re.IGNORECASE)
 TARGET_RE = re.compile(r"\b(?:price\s+target|target\s+price|target)\b", re.IGNORECASE)
 
 
@@ -115,6 +117,8 @@ class NumberExtractor(OwnerFinder):
 
         quantities = find_quantities(doc)
         for si, sent in enumerate(sents):
+            if CROSS_REFERENCE_RE.match(sent.text):
+                continue  # "Also read: X imposes 25% tariffs": another story's headline, not this one's figures or topic
             sent_orgs = orgs.inside(sent.start, sent.end)
             qs = [q for q in quantities if sent.start <= q.span.start < sent.end]
             respectively = respectively_names(sent, sent_orgs, qs)
