@@ -307,3 +307,11 @@ def test_an_also_read_headline_is_another_story(analyze_fast):
                      "2.6 percent.", DATE)
     assert _moves(r) == [("TATAMOTORS", -2.1, 712.0), ("TATAMOTORS", -2.6, 708.0)]
     assert all(m["value"] != 25.0 for m in r["metrics"])
+
+
+def test_a_move_restated_later_in_the_article_is_one_move(analyze_fast):
+    r = analyze_fast("Nvidia rose 2% on Monday after the results. The chipmaker said demand for its accelerators "
+                     "stayed strong. Analysts at several banks raised their estimates. Investors welcomed the "
+                     "outlook. Data-center revenue grew again. Gaming sales were flat. Margins widened. "
+                     "Nvidia shares were up 2% at $131.20 in afternoon trading.", DATE)
+    assert _moves(r) == [("NVDA", 2.0, 131.2)]

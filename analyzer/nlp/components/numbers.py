@@ -578,6 +578,12 @@ class NumberExtractor(OwnerFinder):
             if not self._useful(rec):
                 continue
             who = rec["ticker"] or rec["entity"]
+            same = next((p for p in out if who and (p["ticker"] or p["entity"]) == who and p["date"] == rec["date"]
+                         and rec["change_pct"] is not None and p["change_pct"] == rec["change_pct"]), None)
+            if same is not None:  # the lead's "BP rose 0.3%" restated further on: one move, its first price kept
+                if same["price"] is None:
+                    same["price"], same["currency"] = rec["price"], rec["currency"]
+                continue
             prev = next((p for p in reversed(out) if who and (p["ticker"] or p["entity"]) == who), None)
             if prev is not None and not (prev["date"] == rec["date"] and rec["sentence"] - prev["sentence"] <= MERGE_REACH):
                 prev = None
