@@ -363,7 +363,7 @@ LEGAL_WORDS = re.compile(rf"(?:[\s,]+|^)(?:{LEGAL})\.?$", re.I)
 FRONT_WORDS = re.compile(r"^(?:the|pt)\s+", re.I)
 # trailing words a company's everyday name drops ("Toyota Motor" -> "Toyota"), one at most
 DESCRIPTORS = re.compile(r"\s+(?:Motors?|Industries|Industry|International|Technologies|Technology|Enterprises|"
-                         r"Pharmaceuticals?|Therapeutics|Biosciences?|Holdings?|Group|Systems|Worldwide|Global|"
+                         r"Pharmaceuticals?|Therapeutics|Automobiles?|Biosciences?|Holdings?|Group|Systems|Worldwide|Global|"
                          r"Incorporated)$")
 
 
@@ -633,6 +633,10 @@ def _forms(c: dict) -> list[tuple[str, int]]:
         out.append((first, 3))  # "CVS Health" -> "CVS", "HCL Technologies" -> "HCL": a large company's acronym, last resort
     if c.get("ko"):
         out.append((c["ko"], 1))
+    # "BILL Holdings" is written "Bill Holdings" too: a name of several words whose upper-case word is a
+    # dictionary word gets its title-case spelling at the same level
+    out += [(t, lvl) for f, lvl in out if " " in f and (t := " ".join(
+        w.capitalize() if w.isalpha() and w.isupper() and len(w) >= 4 and _is_word(w) else w for w in f.split(" "))) != f]
     return out
 
 
@@ -676,8 +680,8 @@ def resolve(companies: list[dict]) -> dict[int, list[tuple[str, str]]]:
             if level >= 3 and c["size"] < 3:
                 continue  # "Bitcoin Group" -> "Bitcoin": only a well-known company's name is that short
             old = claims[low].get(i)
-            if old is None or level < old[0]:
-                claims[low][i] = (level, phrase)
+            if old is None or level < old[0] or level == old[0] and phrase.istitle() and not old[1].istitle():
+                claims[low][i] = (level, phrase)  # 'Bill Holdings' over 'BILL Holdings': news writes it so
     won: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for low, owners in claims.items():
         ranked = sorted(owners.items(), key=lambda kv: (kv[1][0], -companies[kv[0]]["size"]))
@@ -699,9 +703,10 @@ def resolve(companies: list[dict]) -> dict[int, list[tuple[str, str]]]:
         weak = sensitive and not phrase.isupper()
         won[i].append(("?" if weak else "=" if sensitive else "", phrase))
     for i, names in won.items():  # "Unilever PLC" when "Unilever" is won too: the linker reads the suffix itself
-        lows = {p.lower() for _, p in names}
+        lows = {p.lower() for f, p in names if not f}  # an exact-case name ('BILL') covers only that spelling
+        exact = {p for f, p in names if f}
         keep = [(f, p) for f, p in names if p == companies[i]["name"]
-                or not any(s.lower() in lows for s, _ in short_names(p) if s.lower() != p.lower())]
+                or not any(s.lower() in lows or s in exact for s, _ in short_names(p) if s.lower() != p.lower())]
         won[i] = keep
     return won
 

@@ -485,3 +485,8 @@ def test_a_later_first_word_mention_is_the_company_named_in_full(nlp_fast):
     found = _linked(nlp_fast, text)
     assert ("Spires", "SPIR") in found and ("Gilead", "GILD") in found
     assert not any(t == "SPIR" for s, t in found if s.lower() == "spire")
+
+
+def test_a_title_case_spelling_and_a_name_without_its_descriptor_are_linked(nlp_fast):
+    found = _linked(nlp_fast, "Bill Holdings sank after its outlook, while Geely shares fell in Hong Kong.")
+    assert ("Bill Holdings", "BILL") in found and ("Geely", "0175") in found
