@@ -298,6 +298,20 @@ def test_a_sale_price_in_a_relative_clause_is_not_the_share_price(analyze_fast):
     r = analyze_fast("Persimmon says its forward order book implies an average selling price that is 6% higher "
                      "year-on-year.", DATE)
     assert _moves(r) == []
+    assert 6.0 in _metric_values(r, "PSN")  # the company's figure
+
+
+def test_a_change_of_something_without_an_owner_of_its_own_is_the_companys_metric(analyze_fast):
+    r = analyze_fast("Bellway reported its first-half results on Tuesday. Its house prices rose around 0.5% in "
+                     "the period.", DATE)
+    assert _moves(r) == []
+    assert 0.5 in _metric_values(r, "BWY")
+
+
+def test_a_market_figure_next_to_a_move_is_not_the_companys(analyze_fast):
+    r = analyze_fast("Apple fell 2%, while the dollar index rose 0.3%.", DATE)
+    assert _moves(r) == [("AAPL", -2.0, None)]
+    assert _metric_values(r, "AAPL") == set()
 
 
 def test_an_also_read_headline_is_another_story(analyze_fast):

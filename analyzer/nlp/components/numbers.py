@@ -146,6 +146,10 @@ class NumberExtractor(OwnerFinder):
                             if subj is not None and subj.pos_ == "NOUN" and q.kind == "pct" and not (
                                     subj.lower_ in STOCK_WORDS or subj.lower_ in PRONOUNS):
                                 kind, name = "metric", f"{noun_phrase(subj)} change"  # "China's price index rose 0.5%"
+                                if not set(name.split()) & MACRO and not self._macro_clause(q, sent):
+                                    # "its forward book implies a sale price that is 9% higher": the company's figure
+                                    owner = self._entity(q, sent, orgs, recent_company, kind, name, recent_named)
+                                    owners = [owner] if owner is not None else []
                             else:
                                 kind = "skip"  # a change of nothing we can name
                     else:
