@@ -329,3 +329,10 @@ def test_a_move_restated_later_in_the_article_is_one_move(analyze_fast):
                      "outlook. Data-center revenue grew again. Gaming sales were flat. Margins widened. "
                      "Nvidia shares were up 2% at $131.20 in afternoon trading.", DATE)
     assert _moves(r) == [("NVDA", 2.0, 131.2)]
+
+
+def test_a_counterparty_does_not_become_the_company_under_discussion(analyze_fast):
+    r = analyze_fast("Medtronic cut its outlook. The weaker forecast was partly due to the sale of a device unit, "
+                     "which it sold to Stryker for $350 million. Total revenue rose 5% to $8.2 billion.", DATE)
+    assert 5.0 in _metric_values(r, "MDT")
+    assert _metric_values(r, "SYK") == set()

@@ -36,6 +36,7 @@ METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to 
 CODE_RE = re.compile(r"^\.?[A-Z0-9]{2,}(?:\.[A-Z]{1,2})?$")  # ".SPX", "MCO.N": a written instrument code
 CORPORATE_SUFFIXES = {"co", "corp", "inc", "ltd", "plc", "ag", "sa", "nv", "se", "holdings", "group", "limited",
                       "corporation", "company", "bancorp", "technologies", "industries"}
+COUNTERPARTY_PREPS = {"to", "from", "with", "by", "against"}
 PLACE_TIME_ENTS = {"GPE", "LOC", "DATE", "TIME", "NORP", "EVENT", "FAC"}  # "a 3% gain in Tokyo", "in February"
 SAME_INDEX = INDEX_NOUNS | {"market", "stock", "stocks", "equity", "share", "blue-chip"}
 
@@ -59,8 +60,17 @@ class OwnerFinder:
                 return owner
         if OwnerFinder._refers_back(sent, sent_orgs):
             return None  # "the company said it was hurt by Google": still the company discussed before
-        companies = [s for s in sent_orgs if s.label_ == "COMPANY"]
+        # the last company named, unless it is only a counterparty ("which it sold to Phibro", "a deal with Apple")
+        companies = [s for s in sent_orgs if s.label_ == "COMPANY" and not OwnerFinder._counterparty(s)]
         return companies[-1] if companies else None
+
+    @staticmethod
+    def _counterparty(span: Span) -> bool:
+        """A name that is the object of "to", "from", "with", "by", "against": the other side of a deal."""
+        root = span.root
+        while root.dep_ in ("compound", "conj", "appos") and root.head.i != root.i:
+            root = root.head
+        return root.dep_ == "pobj" and root.head.lower_ in COUNTERPARTY_PREPS
 
     @staticmethod
     def _refers_back(sent: Span, sent_orgs: list[Span]) -> bool:
