@@ -485,6 +485,8 @@ def test_a_later_first_word_mention_is_the_company_named_in_full(nlp_fast):
     found = _linked(nlp_fast, text)
     assert ("Spires", "SPIR") in found and ("Gilead", "GILD") in found
     assert not any(t == "SPIR" for s, t in found if s.lower() == "spire")
+    text = "Zacatecas Silver Corp. began drilling. The project lies in Zacatecas, Mexico, near the city."
+    assert [t for _, t in _linked(nlp_fast, text)] == ["ZAC"]
 
 
 def test_a_title_case_spelling_and_a_name_without_its_descriptor_are_linked(nlp_fast):

@@ -645,6 +645,9 @@ def _first_word_mentions(doc: Doc, cands: list[_Cand], ents: list[tuple[int, int
                 not plural and nxt.text in ("'s", "’s") and tok.i + 2 < len(doc)))
             if (plural or is_common(w, words)) and not company_words:
                 continue
+            if not company_words and (tok.ent_type_ in ("GPE", "LOC", "NORP", "PERSON", "FAC") or not (
+                    tok.ent_type_ == "ORG" or nxt is not None and nxt.pos_ in ("VERB", "AUX"))):
+                continue  # "in Zacatecas, Mexico" after "Zacatecas Silver": the place, not the company
             out.append(_Cand(tok.i, tok.i + 1, listing, "universe"))
     return out
 
