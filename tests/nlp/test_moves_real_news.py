@@ -336,3 +336,10 @@ def test_a_counterparty_does_not_become_the_company_under_discussion(analyze_fas
                      "which it sold to Stryker for $350 million. Total revenue rose 5% to $8.2 billion.", DATE)
     assert 5.0 in _metric_values(r, "MDT")
     assert _metric_values(r, "SYK") == set()
+
+
+def test_a_product_name_before_maker_means_the_company_under_discussion(analyze_fast):
+    r = analyze_fast("Hermes said quarterly revenue beat forecasts. The Birkin bag maker said sales rose 18% "
+                     "in the fourth quarter.", DATE)
+    assert 18.0 in _metric_values(r, "RMS")
+    assert all(m["ticker"] is not None for m in r["metrics"])

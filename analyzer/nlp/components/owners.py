@@ -19,6 +19,7 @@ from analyzer.nlp.components.number_syntax import (
     LISTING_PREPS,
     WORDS,
     Orgs,
+    entity_key,
     governing_verb,
     subject_of,
     words_before,
@@ -36,7 +37,7 @@ METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to 
 CODE_RE = re.compile(r"^\.?[A-Z0-9]{2,}(?:\.[A-Z]{1,2})?$")  # ".SPX", "MCO.N": a written instrument code
 CORPORATE_SUFFIXES = {"co", "corp", "inc", "ltd", "plc", "ag", "sa", "nv", "se", "holdings", "group", "limited",
                       "corporation", "company", "bancorp", "technologies", "industries"}
-COUNTERPARTY_PREPS = {"to", "from", "with", "by", "against"}
+COUNTERPARTY_PREPS = {"to", "with", "by", "against"}
 PLACE_TIME_ENTS = {"GPE", "LOC", "DATE", "TIME", "NORP", "EVENT", "FAC"}  # "a 3% gain in Tokyo", "in February"
 SAME_INDEX = INDEX_NOUNS | {"market", "stock", "stocks", "equity", "share", "blue-chip"}
 
@@ -66,7 +67,7 @@ class OwnerFinder:
 
     @staticmethod
     def _counterparty(span: Span) -> bool:
-        """A name that is the object of "to", "from", "with", "by", "against": the other side of a deal."""
+        """A name that is the object of "to", "with", "by", "against": the other side of a deal (not "results from X")."""
         root = span.root
         while root.dep_ in ("compound", "conj", "appos") and root.head.i != root.i:
             root = root.head
@@ -83,6 +84,19 @@ class OwnerFinder:
         if any(o.start <= t.i < o.end for t in subj.subtree for o in sent_orgs):
             return False
         return any(c.lower_ in DEFINITE for c in subj.children if c.dep_ in ("det", "poss"))
+
+    @staticmethod
+    def _near(q: Quantity, sent: Span, orgs: Orgs, recent: Span | None) -> Span | None:
+        """The name last written before the number; an unlisted name that only modifies a company noun
+        ("the Birkin bag maker", "the Marlboro maker") is a product of the company under discussion."""
+        near = orgs.before(q.span.start, sent.start)
+        if near is not None and near.label_ == "ORG" and not entity_key(near)[1]:
+            root = near.root
+            while root.dep_ == "compound" and root.head.i != root.i:
+                root = root.head
+                if root.lower_ in COMPANY_NOUNS:
+                    return recent
+        return near
 
     # -- classification --
 
@@ -123,7 +137,7 @@ class OwnerFinder:
             if org is not None and org.end == i + 1:
                 return [org]
         verb = governing_verb(q.span[0])
-        near = orgs.before(q.span.start, sent.start)
+        near = self._near(q, sent, orgs, recent)
         subj = subject_of(verb) if verb is not None else None
         # "driving Lufkin shares up 37.6%", "sending its shares down 9%": the shares the verb moves
         shares_obj = next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ in STOCK_WORDS
@@ -230,7 +244,7 @@ class OwnerFinder:
             if org is not None:
                 return org
         verb = governing_verb(q.span[0])
-        near = orgs.before(q.span.start, sent.start)
+        near = self._near(q, sent, orgs, recent)
         if verb is not None:
             subj = subject_of(verb)
             if subj is not None:
