@@ -343,3 +343,9 @@ def test_a_product_name_before_maker_means_the_company_under_discussion(analyze_
                      "in the fourth quarter.", DATE)
     assert 18.0 in _metric_values(r, "RMS")
     assert all(m["ticker"] is not None for m in r["metrics"])
+
+
+def test_a_parenthesised_abbreviation_before_of_names_the_figure(analyze_fast):
+    r = analyze_fast("For the quarter, Datadog reported earnings per share (EPS) of $0.49, ahead of forecasts.", DATE)
+    assert _moves(r) == []
+    assert 0.49 in _metric_values(r, "DDOG")

@@ -516,7 +516,15 @@ class NumberExtractor(OwnerFinder):
     @staticmethod
     def _of_noun(sent: Span, q: Quantity) -> Token | None:
         """'growth of 19%', 'cuts of around 2%': the noun before "of" (approximations skipped)."""
-        prev = [t for t in words_before(sent, q.start, 4) if t.lower_ not in APPROX]
+        prev = [t for t in words_before(sent, q.start, 8) if t.lower_ not in APPROX]
+        if len(prev) >= 2 and prev[0].lower_ == "of" and prev[1].text == ")":
+            # "earnings per share (EPS) of $1.08", "revenue (turnover) of ...": the abbreviation or the noun before it
+            opening = next((k for k, t in enumerate(prev) if t.text == "("), None)
+            if opening is not None and opening <= 4:
+                inner = prev[2:opening]
+                if len(inner) == 1 and inner[0].lower_ in METRIC_NOUNS:
+                    return inner[0]
+                prev = [prev[0]] + prev[opening + 1:]
         if len(prev) >= 2 and prev[0].lower_ == "of" and prev[1].pos_ in ("NOUN", "PROPN"):
             return prev[1]
         return None
