@@ -349,3 +349,9 @@ def test_a_parenthesised_abbreviation_before_of_names_the_figure(analyze_fast):
     r = analyze_fast("For the quarter, Datadog reported earnings per share (EPS) of $0.49, ahead of forecasts.", DATE)
     assert _moves(r) == []
     assert 0.49 in _metric_values(r, "DDOG")
+
+
+def test_a_group_company_means_the_member_under_discussion(analyze_fast):
+    r = analyze_fast("Titan Company shares also saw a significant decline. The shares of the Tata Group company "
+                     "fell nearly 2.8 percent to close at Rs 3,327 per share.", DATE)
+    assert _moves(r) == [("TITAN", -2.8, 3327.0)]

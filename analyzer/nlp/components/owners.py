@@ -86,6 +86,16 @@ class OwnerFinder:
         return any(c.lower_ in DEFINITE for c in subj.children if c.dep_ in ("det", "poss"))
 
     @staticmethod
+    def _group_member(span: Span) -> bool:
+        """'the Tata Group company', 'an Adani Group firm': a group's name on a company noun means a member
+        of the group (the company under discussion), not the listing the group's name links to."""
+        root = span.root
+        if root.lower_ != "group" and root.dep_ == "compound" and root.head.lower_ == "group":
+            root = root.head  # "Tata" of "the Tata Group company"
+        return root.lower_ == "group" and root.dep_ in ("compound", "nmod") and root.head.lower_ in COMPANY_NOUNS \
+            and root.head.i > span.end - 1
+
+    @staticmethod
     def _near(q: Quantity, sent: Span, orgs: Orgs, recent: Span | None) -> Span | None:
         """The name last written before the number; an unlisted name that only modifies a company noun
         ("the Birkin bag maker", "the Marlboro maker") is a product of the company under discussion."""
@@ -151,6 +161,8 @@ class OwnerFinder:
         if not self._names_the_owner(subj, orgs):
             return []  # "S&P 500 e-mini futures", "the S&P 500 utilities sector", "Ford's F-Series": something of X
         named = orgs.named_by(subj)
+        if named and all(self._group_member(o) for o in named):
+            return [recent] if recent is not None else []  # "the shares of the Tata Group company": one of its members
         if named:
             lo, hi = subj.left_edge.i, subj.right_edge.i + 1
             # a later name between the subject and the number is the nearer owner when it is a subject itself
