@@ -355,3 +355,11 @@ def test_a_group_company_means_the_member_under_discussion(analyze_fast):
     r = analyze_fast("Titan Company shares also saw a significant decline. The shares of the Tata Group company "
                      "fell nearly 2.8 percent to close at Rs 3,327 per share.", DATE)
     assert _moves(r) == [("TITAN", -2.8, 3327.0)]
+
+
+def test_a_metric_abbreviation_is_not_an_organisation(analyze_fast):
+    r = analyze_fast("Datadog beat estimates. The number of customers with ARR of $100,000 or more increased 13% "
+                     "to 3,610.", DATE)
+    assert _moves(r) == []
+    assert 13.0 in _metric_values(r, "DDOG")
+    assert all(m["ticker"] == "DDOG" for m in r["metrics"])

@@ -93,7 +93,8 @@ class Orgs:
     def __init__(self, doc: Doc) -> None:
         self.spans = sorted(
             (s for s in doc.spans.get("newsig_orgs", []) if s.label_ in ("COMPANY", "INDEX", "FIRM", "ORG")
-             and not _press(s) and not CURRENCY_PAIR_RE.match(s.text)),
+             and not _press(s) and not CURRENCY_PAIR_RE.match(s.text)
+             and not (s.label_ == "ORG" and s.text.lower() in METRIC_NOUNS)),  # "ARR", "EBITDA" tagged as organisations
             key=lambda s: s.start,
         )
 
