@@ -363,3 +363,12 @@ def test_a_metric_abbreviation_is_not_an_organisation(analyze_fast):
     assert _moves(r) == []
     assert 13.0 in _metric_values(r, "DDOG")
     assert all(m["ticker"] == "DDOG" for m in r["metrics"])
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("McDonald's reported quarterly results. Same-store sales at its licensed markets climbed by 4.1%.", "MCD"),
+    ("McDonald's reported quarterly results. Consumer prices in emerging markets climbed by 4.1% last year.", None),
+])
+def test_a_companys_own_markets_are_not_a_macro_figure(analyze_fast, text, owner):
+    r = analyze_fast(text, DATE)
+    assert [m["ticker"] for m in r["metrics"] if m["value"] == 4.1] == [owner]

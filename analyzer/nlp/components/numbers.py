@@ -470,7 +470,9 @@ class NumberExtractor(OwnerFinder):
         """An economy's or market's figure: a macro word in the clause ("inflation", "GDP", "the economy")."""
         verb = governing_verb(q.span[0])
         toks = list(verb.subtree) if verb is not None else list(sent)
-        return any(t.lower_ in MACRO for t in toks if t.i < q.span.start)
+        # "its licensed markets", "Apple's tariff costs": a company's own markets are not the economy's
+        return any(t.lower_ in MACRO and not any(c.dep_ == "poss" for c in t.children)
+                   for t in toks if t.i < q.span.start)
 
     @staticmethod
     def _per_share_noun(sent: Span, q: Quantity) -> Token | None:
