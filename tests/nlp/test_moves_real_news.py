@@ -372,3 +372,10 @@ def test_a_metric_abbreviation_is_not_an_organisation(analyze_fast):
 def test_a_companys_own_markets_are_not_a_macro_figure(analyze_fast, text, owner):
     r = analyze_fast(text, DATE)
     assert [m["ticker"] for m in r["metrics"] if m["value"] == 4.1] == [owner]
+
+
+def test_a_proportion_of_a_long_noun_phrase_is_a_share_metric(analyze_fast):
+    r = analyze_fast("Hindalco shares fell 2 percent. The stock saw heavy volumes of 3.09 lakh shares, which "
+                     "represents over 75 percent of its 10-day average trading volume.", DATE)
+    assert _moves(r) == [("HINDALCO", -2.0, None)]
+    assert 75.0 in _metric_values(r, "HINDALCO")

@@ -249,7 +249,10 @@ class NumberExtractor(OwnerFinder):
         after = doc.text[q.end:min(len(doc.text), q.end + 40)]
         # "76% of shares rose", "owns 24% of Tencent", "(55%) of cases": a proportion, not a change
         if q.kind == "pct" and re.match(r"\)?\s+of\b", after):
-            pobj = next((t for t in doc[q.span.end:min(sent.end, q.span.end + 6)] if t.dep_ == "pobj"), None)
+            of = next((t for t in doc[q.span.end:min(sent.end, q.span.end + 2)] if t.lower_ == "of"), None)
+            pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if pobj is None:
+                pobj = next((t for t in doc[q.span.end:min(sent.end, q.span.end + 6)] if t.dep_ == "pobj"), None)
             verb = governing_verb(first)
             if verb is not None and verb.lower_ in ("owns", "own", "owned", "holds", "hold", "held", "controls", "acquired",
                                                      "bought", "sold", "buy", "sell", "acquire", "control"):
