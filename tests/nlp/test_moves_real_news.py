@@ -379,3 +379,10 @@ def test_a_proportion_of_a_long_noun_phrase_is_a_share_metric(analyze_fast):
                      "represents over 75 percent of its 10-day average trading volume.", DATE)
     assert _moves(r) == [("HINDALCO", -2.0, None)]
     assert 75.0 in _metric_values(r, "HINDALCO")
+
+
+def test_a_figure_slowing_from_one_level_to_another_keeps_both(analyze_fast):
+    r = analyze_fast("SK Telecom reported its results. Revenue growth slowed from 2.9% year-over-year in Q3 to "
+                     "1.9% in Q4.", DATE)
+    assert _moves(r) == []
+    assert {2.9, 1.9} <= _metric_values(r, "017670")

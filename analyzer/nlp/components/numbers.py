@@ -265,6 +265,10 @@ class NumberExtractor(OwnerFinder):
                 and len(prev_words) > 1 and prev_words[1] in POINT_WORDS:
             return "move", None, direction  # "fell 9.53 points, or 0.63 percent, to 1,502.42": the index's change
         if q.kind == "pct" and [w for w in prev_words if w not in APPROX][:1] == ["from"]:
+            subj = self._subject_noun(q)  # "revenue growth slowed from 2.9% to 1.9%": the subject names the figure
+            if subj is not None and subj.lower_ in METRIC_NOUNS and subj.pos_ == "NOUN" \
+                    and not q.span.start <= subj.i < q.span.end:
+                return "metric", noun_phrase(subj), 0
             return "metric_inherit", None, 0  # "down from nearly 19%": the level before, not a change
         verb0 = governing_verb(first)
         if verb0 is not None and any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb0.children):
