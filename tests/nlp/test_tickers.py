@@ -492,3 +492,16 @@ def test_a_later_first_word_mention_is_the_company_named_in_full(nlp_fast):
 def test_a_title_case_spelling_and_a_name_without_its_descriptor_are_linked(nlp_fast):
     found = _linked(nlp_fast, "Bill Holdings sank after its outlook, while Geely shares fell in Hong Kong.")
     assert ("Bill Holdings", "BILL") in found and ("Geely", "0175") in found
+
+
+@pytest.mark.parametrize("text", [
+    "| Item | 2024 |\n| --- | --- |\n| Total stockholders' equity | 585,480 |",
+    "| Segment | Share |\n| Total | 100% |",
+])
+def test_a_common_word_opening_a_table_cell_is_a_row_label_not_a_company(nlp_fast, text):
+    assert [t for _, t in _linked(nlp_fast, text) if t == "FP"] == []
+
+
+def test_the_same_common_word_name_links_in_running_text(nlp_fast):
+    text = "Shares of Total rose 2% in Paris on Tuesday after the oil major raised its dividend."
+    assert "FP" in [t for _, t in _linked(nlp_fast, text)]

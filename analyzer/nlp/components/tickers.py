@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 
 from analyzer.nlp.components.press import credits_to_press, publisher_after
 from analyzer.universe.listings import (
-    GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, common_words, is_common, load_universe, no_gc,
+    GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, case_sensitive, common_words, is_common, load_universe, no_gc,
     normalise_exchange, yahoo_symbol,
 )
 
@@ -169,6 +169,9 @@ class TickerLinker:
                     not any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in span)
                     or len(span) == 1 and span[0].is_sent_start and span[0].ent_type_ != "ORG"):
                 continue  # "Target" as a noun; "Next", "Block" starting a sentence: only the NER can tell
+            if end - start == 1 and _opens_table_cell(doc, start) and case_sensitive(span.text) \
+                    and span.text.isalpha() and span[0].ent_type_ != "ORG":
+                continue  # "| Total stockholders' equity |": a table's row label, not TotalEnergies
             if any(e.start <= start and end <= e.end and len(e) > end - start for e in persons) or (
                     end - start == 1 and span.text in surnames and span[0].ent_type_ != "ORG"):
                 continue  # "Harold Rogers", then "Rogers continued": a person, not Rogers Corp
@@ -435,6 +438,11 @@ class TickerLinker:
         spans.sort(key=lambda s: s.start)
         doc.spans[SPAN_KEY] = spans
         return doc
+
+
+def _opens_table_cell(doc: Doc, start: int) -> bool:
+    """The token opens a Markdown table cell ("| Total ... |"), where a capital letter says nothing about names."""
+    return start > 0 and doc[start - 1].text == "|"
 
 
 def _title_case(sent: Span) -> bool:
