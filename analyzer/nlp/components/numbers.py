@@ -67,7 +67,6 @@ CLOSE = set(WORDS["close_words"])
 MOVE_SUBJECTS = set(WORDS["move_subjects"])
 LEVEL_CUES = set(WORDS["level_cues"])
 FILLER = set(WORDS["filler"])
-COMPANY_METRICS = set(WORDS["company_metrics"])
 
 PER_SHARE_NOUNS = set(WORDS["per_share_nouns"])
 TIME_NOUNS = set(WORDS["time_nouns"])
@@ -81,7 +80,6 @@ PRICE_VERBS = {"trade", "trades", "traded", "trading", "quoted", "changed", "cha
                "end", "ended", "ending", "close", "closed", "closing", "finish", "finished", "opened", "open", "settled"}
 BUY_SELL = {"bought", "buy", "buys", "sold", "sell", "sells", "purchased", "purchase", "acquire", "acquired",
             "subscribe", "offered", "offer", "issue", "issued", "placed", "priced"}
-DIRECTION_AFTER = {"higher", "lower", "up", "down", "stronger", "weaker"}
 PER_SHARE_RE = re.compile(r"^\s*(?:a|per|each|/)\s+(?:(?:diluted|basic|ordinary|common)\s+)?share\b", re.IGNORECASE)
 MERGE_REACH = 6  # sentences: "X rose 5% ..." and, a few sentences on, "X shares rose to $100.50" are one move
 INDEX_LEVEL_RE = re.compile(rf"\b(?:to|at)\s+(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+)(?!\s?%|\s?(?:{SUFFIX_PATTERN})\b)")
@@ -103,10 +101,6 @@ class NumberExtractor(OwnerFinder):
     def __call__(self, doc: Doc) -> Doc:
         orgs = Orgs(doc)
         sents = list(doc.sents)
-        sent_of = {}
-        for i, s in enumerate(sents):
-            for t in s:
-                sent_of[t.i] = i
         sent_dates = doc._.sentence_dates or [None] * len(sents)
         moves: dict[tuple, dict] = {}
         metrics: list[Metric] = []

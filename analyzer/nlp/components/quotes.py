@@ -248,7 +248,6 @@ class QuoteExtractor:
         lo = finder.story_starts[bisect.bisect_right(finder.story_starts, char) - 1]
         firms = [o for o in finder.orgs if o.end <= start and o.start_char >= lo and finder.is_research(o)]
         return finder.speaker(None, "analysts", firms[-1], group=True) if firms else None
-        return finder.group(start, end) or finder.firm_subject(start, end, verb_i)
 
     @staticmethod
     def _listed(finder: SpeakerFinder, name: Span, full: str, end: int) -> Speaker:

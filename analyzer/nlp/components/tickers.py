@@ -810,11 +810,6 @@ class NamePrefixes:
         return owners or None
 
 
-def name_prefixes(listings) -> NamePrefixes:
-    """The :class:`NamePrefixes` of these listings."""
-    return NamePrefixes(listings)
-
-
 def _before_codes(doc: Doc, c: _Cand, zones: list[tuple[int, int]]) -> _Cand:
     """An NER span that runs into a written code keeps only the words before it."""
     for a, _ in zones:
