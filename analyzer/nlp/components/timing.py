@@ -36,8 +36,9 @@ from spacy.tokens import Doc, Span
 from analyzer.nlp.components import context  # noqa: F401  (registers Doc._.published_at)
 from analyzer.nlp.components import dates  # noqa: F401  (registers the date extensions this reads)
 from analyzer.records import Move
+from analyzer.resources import data_path
 
-CUES_PATH = Path(__file__).resolve().parents[2] / "data" / "timing_cues.json"
+CUES_PATH = data_path("timing_cues.json")
 NUM = r"(?:\d+(?:[.,:]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|several|a\s+few)"
 CLAUSE_BREAK = re.compile(r";|\s(?:while|whereas|but|although|though|meanwhile)\b", re.IGNORECASE)
 # a span or base after these belongs to what they introduce ("jumped 12% after it posted a loss ... a year earlier")
@@ -48,7 +49,6 @@ PCT_FIGURE = re.compile(r"(?<![\w.])[-+−]?\d+(?:\.\d+)?\s*(?:%|percent\b|per\s
 SINCE_BEFORE = re.compile(r"\bsince\s*$", re.IGNORECASE)
 FROM_BEFORE = re.compile(r"\b(?:from|than|compared\s+(?:to|with)|versus|vs\.?)\s*$", re.IGNORECASE)
 PERIOD_BASE_DAYS = 5  # a change measured from a date older than this is a change over a span
-SESSIONS = ("premarket", "intraday", "close", "after_hours")
 
 if not Doc.has_extension("moves"):
     Doc.set_extension("moves", default=None)
