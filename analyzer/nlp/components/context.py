@@ -30,3 +30,13 @@ def set_context(doc: Doc, context: dict) -> Doc:
     doc._.title = context.get("title")
     doc._.meta_tickers = tuple(context.get("tickers") or ())
     return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc: spaCy builds it from every token on each access, and
+    components read it once per mention (half of all pipeline time before this was cached).
+    Safe to cache because no component changes the text (merges keep it)."""
+    text = doc.user_data.get("newsig_text")
+    if text is None:
+        text = doc.user_data["newsig_text"] = doc.text
+    return text

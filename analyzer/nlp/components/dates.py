@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from analyzer.nlp.components import context  # noqa: F401  (registers Doc._.published)
+from analyzer.nlp.components.context import doc_text
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -166,7 +167,7 @@ class DateResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         pub = doc._.published
-        found = find_dates(doc.text)
+        found = find_dates(doc_text(doc))
         spans: list[Span] = []
         anchor: date | None = None
         last: date | None = None
@@ -175,7 +176,7 @@ class DateResolver:
         for s, e, kind, m in found:
             if s > LEAD_CHARS:
                 break  # a story's day is set in its lead; a date deep in a digest is its own item's
-            if kind in ("iso", "mdy", "dmy", "md", "dm", "day_ord") and not is_base(doc.text, s):
+            if kind in ("iso", "mdy", "dmy", "md", "dm", "day_ord") and not is_base(doc_text(doc), s):
                 cand = resolve(kind, m, pub, None, None)
                 if cand and _near_story(cand, pub):
                     anchor = cand
@@ -186,7 +187,7 @@ class DateResolver:
             if span is None:
                 continue
             value = resolve(kind, m, pub, anchor, last)
-            span._.date_role = "base" if is_base(doc.text, s) or kind == "year_ago" else "point"
+            span._.date_role = "base" if is_base(doc_text(doc), s) or kind == "year_ago" else "point"
             span._.date = value.isoformat() if value else None
             if value and span._.date_role == "point":
                 last = value

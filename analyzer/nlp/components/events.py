@@ -42,6 +42,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from analyzer.nlp.components.context import doc_text
 from analyzer.errors import PatternError
 from analyzer.records import Event
 from analyzer.resources import data_path
@@ -128,7 +129,7 @@ class EventTagger:
 
 def _line(doc: Doc, sent: Span, span: Span) -> str:
     """The sentence, cut to the paragraph line holding the trigger (the parser can run over a blank line)."""
-    full = doc.text
+    full = doc_text(doc)
     start, end = paragraph_bounds(full, span.start_char)
     text = full[max(start, sent.start_char):min(end, sent.end_char)]
     return " ".join(text.split()).strip('"“” ')[:MAX_TEXT]

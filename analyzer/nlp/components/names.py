@@ -17,6 +17,7 @@ import re
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from analyzer.nlp.components.context import doc_text
 from analyzer.nlp.components.ratings import word_set
 
 NOT_PERSON = {"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "DATE", "TIME",
@@ -66,7 +67,7 @@ def person_names(doc: Doc, orgs: list[Span]) -> list[Span]:
         if not any(t.lower_ in not_names for t in span):  # "Wall Street", "Stock Market Inc"
             stripped.append(span)
     surnames = {w for n in stripped if len(parts := split_name(n.text)) >= 2 for w in (parts[0], parts[-1])}
-    text = doc.text
+    text = doc_text(doc)
     for word in surnames:  # regex, so a hyphenated surname ("Diaz-Alvarez", three tokens) is found too
         for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
             span = doc.char_span(m.start(), m.end())

@@ -22,6 +22,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from analyzer.nlp.components.context import doc_text
 from analyzer.nlp.components import dates  # noqa: F401  (registers the date extensions this reads)
 from analyzer.nlp.components.number_syntax import (
     METRIC_NOUNS,
@@ -119,7 +120,7 @@ class NumberExtractor(OwnerFinder):
             metric_list = {} if respectively else respectively_metrics(sent, qs)
             previous: tuple | None = None  # (quantity, kind, name, owners) of the number before, for ranges
             for q in qs:
-                if q.kind == "money" and TARGET_RE.search(doc.text[max(sent.start_char, q.start - 40):q.start]):
+                if q.kind == "money" and TARGET_RE.search(doc_text(doc)[max(sent.start_char, q.start - 40):q.start]):
                     previous = None
                     continue  # price targets belong to analyst views
                 if previous is not None and self._range_end(previous[0], q):
@@ -240,7 +241,7 @@ class NumberExtractor(OwnerFinder):
         prev_words = [t.lower_ for t in prev if not t.is_punct]
         direction = self._direction(sent, q)
         doc = sent.doc
-        after = doc.text[q.end:min(len(doc.text), q.end + 40)]
+        after = doc_text(doc)[q.end:min(len(doc_text(doc)), q.end + 40)]
         # "76% of shares rose", "owns 24% of Tencent", "(55%) of cases": a proportion, not a change
         if q.kind == "pct" and re.match(r"\)?\s+of\b", after):
             of = next((t for t in doc[q.span.end:min(sent.end, q.span.end + 2)] if t.lower_ == "of"), None)
@@ -552,7 +553,7 @@ class NumberExtractor(OwnerFinder):
         # words after the number, up to the clause's verb: "ECOPRO BM (-7.05%) ... also plummeted"
         if verb is not None and verb.i > q.span.end:
             cands.append(verb)
-        after = re.match(r"\s*(higher|lower|up|down)\b", sent.doc.text[q.end:q.end + 12])
+        after = re.match(r"\s*(higher|lower|up|down)\b", doc_text(sent.doc)[q.end:q.end + 12])
         if after:  # "was trading 5.26 per cent lower": the word right after the number says which way
             return -1 if after.group(1) in ("lower", "down") else 1
         for t in cands:
@@ -575,7 +576,7 @@ class NumberExtractor(OwnerFinder):
             key = (entity_key(span)[0], si, 0)
             rec = moves.get(key)
             nxt = next((o for o in sent_orgs if o.start >= span.end), None)  # "the Dow at X and the S&P 500 at Y"
-            tail = doc.text[span.end_char:nxt.start_char if nxt is not None else sent.end_char]
+            tail = doc_text(doc)[span.end_char:nxt.start_char if nxt is not None else sent.end_char]
             m = INDEX_LEVEL_RE.search(tail)
             if m and (rec is None or rec["price"] is None):
                 name, ticker, _ = entity_key(span)

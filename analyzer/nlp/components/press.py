@@ -11,6 +11,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
+from analyzer.nlp.components.context import doc_text
 from analyzer.universe.listings import Listing
 
 # Credits and bylines: a name right after these words took the picture or carried the story.
@@ -67,10 +68,10 @@ def _outlet_name(span: Span) -> bool:
 
 def _credit_context(doc: Doc, start: int, end: int) -> bool:
     a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    line_start = doc.text.rfind("\n", 0, a) + 1
-    before = doc.text[max(line_start, a - 60):a]
-    line_end = doc.text.find("\n", b)
-    after = doc.text[b:line_end if line_end >= 0 else len(doc.text)]
+    line_start = doc_text(doc).rfind("\n", 0, a) + 1
+    before = doc_text(doc)[max(line_start, a - 60):a]
+    line_end = doc_text(doc).find("\n", b)
+    after = doc_text(doc)[b:line_end if line_end >= 0 else len(doc_text(doc))]
     # "Source: Dow Jones Market Data, FactSet", "Powered by Onclusive and Dow Jones": earlier names of a list
     listed = re.sub(r"(?:[A-Z][\w&.'\-]*(?:\s+[A-Z&][\w&.'\-]*)*\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+&\s+))+$", "", before)
     if ANALYSTS_AFTER.match(after):

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
+from analyzer.nlp.components.context import doc_text
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 PCT_RE = re.compile(
@@ -67,7 +68,7 @@ def find_quantities(doc: Doc) -> list[Quantity]:
     """All percentages, money amounts, in text order, as token-aligned spans."""
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
-    for m in PCT_RE.finditer(doc.text):
+    for m in PCT_RE.finditer(doc_text(doc)):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is None:
             continue
@@ -77,7 +78,7 @@ def find_quantities(doc: Doc) -> list[Quantity]:
         unit = "pp" if unit.startswith("percentage") else "bp" if unit.startswith(("basis", "bp")) else "%"
         out.append(Quantity("pct", parse_number(m.group("num")), m.start(), m.end(), span, signed, unit))
         taken.append(m.span())
-    for m in MONEY_RE.finditer(doc.text):
+    for m in MONEY_RE.finditer(doc_text(doc)):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")

@@ -29,6 +29,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from analyzer.nlp.components.context import doc_text
 from analyzer.records import View
 
 from analyzer.nlp.components.attribution import (
@@ -420,7 +421,7 @@ class QuoteExtractor:
                 targets.append(name)
             if ticker and ticker not in tickers:
                 tickers.append(ticker)
-        text = doc.text
+        text = doc_text(doc)
         quote = " ... ".join(_clean(text[s:e]) for s, e in d.parts)
         rc = d.rating
         sentence = _sentence_index(doc, d.parts[0][0])

@@ -27,6 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from analyzer.nlp.components.context import doc_text
 from analyzer.errors import PatternError
 from analyzer.records import Sector
 from analyzer.resources import data_path
@@ -123,7 +124,7 @@ def _inside_name(doc: Doc, start: int, end: int) -> bool:
 
 
 def _paragraph_breaks(doc: Doc, a: Span, b: Span) -> bool:
-    return crosses_paragraph(doc.text, a.end_char, b.start_char)
+    return crosses_paragraph(doc_text(doc), a.end_char, b.start_char)
 
 
 def _link_companies(doc: Doc, sectors: list[Span], orgs: list[Span]) -> None:
@@ -168,7 +169,7 @@ def _link_companies(doc: Doc, sectors: list[Span], orgs: list[Span]) -> None:
 
 def _enumerates(doc: Doc, sector: Span, company: Span) -> bool:
     """True when an enumeration cue ('such as', 'including') sits between the sector and the company."""
-    between = doc.text[sector.end_char:company.start_char].lower()
+    between = doc_text(doc)[sector.end_char:company.start_char].lower()
     return any(f" {cue} " in f" {between} " for cue in ENUM_CUES) and not any(
         ch in between for ch in ".;")
 
@@ -239,7 +240,7 @@ def _favours(doc: Doc) -> dict[str, bool | None]:
     votes: dict[str, int] = {}
     for view, ranges in zip(views, parts):
         for s, e in ranges:
-            text = " " + " ".join(re.findall(r"[a-z][a-z'-]*", doc.text[s:e].lower())) + " "
+            text = " " + " ".join(re.findall(r"[a-z][a-z'-]*", doc_text(doc)[s:e].lower())) + " "
             inside = [sp for sp in doc.spans.get(SPAN_KEY, []) if s <= sp.start_char and sp.end_char <= e]
             if not inside:
                 continue

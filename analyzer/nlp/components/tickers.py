@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from analyzer.nlp.components.context import doc_text
 from analyzer.nlp.components.press import credits_to_press, publisher_after
 from analyzer.universe.listings import (
     GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, case_sensitive, common_words, is_common, load_universe, no_gc,
@@ -145,7 +146,7 @@ class TickerLinker:
         surnames = {e[-1].text for e in persons}
         hits = self._name_hits(doc)
         windows = {(a, b) for a, b, _, _ in hits}
-        defined = _defined_abbreviations(doc.text)
+        defined = _defined_abbreviations(doc_text(doc))
         lower = {t.lower_ for t in doc if t.is_alpha and t.is_lower}
         for start, end, listing, weak in hits:
             span = doc[start:end]
@@ -196,7 +197,7 @@ class TickerLinker:
     def _name_hits(self, doc: Doc) -> list[tuple[int, int, Listing, bool]]:
         """(start, end, listing, weak) for every token window whose text is a universe name."""
         out = []
-        text, n, longest = doc.text, len(doc), self._longest
+        text, n, longest = doc_text(doc), len(doc), self._longest
         exact, folded = self._exact, self._folded
         for i in range(n):
             first = doc[i]
@@ -246,7 +247,7 @@ class TickerLinker:
         """(start_char, end_char, listing, known) for tickers written in the text."""
         found = []
         for pattern, how in EXPLICIT:
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(doc_text(doc)):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 code, ex = m.group("code"), m.groupdict().get("ex")
@@ -270,8 +271,8 @@ class TickerLinker:
                 if how == "ric":
                     ex = RIC_EXCHANGES[m.group("ric")]
                     listing = self.universe.by_ticker(code, ex)
-                    bracketed = doc.text[max(0, m.start() - 2):m.start()].strip().endswith("(") and \
-                        doc.text[m.end():m.end() + 2].strip().startswith(")")
+                    bracketed = doc_text(doc)[max(0, m.start() - 2):m.start()].strip().endswith("(") and \
+                        doc_text(doc)[m.end():m.end() + 2].strip().startswith(")")
                     known = listing is not None and (listing.exchange or "").upper() in US_EXCHANGES
                     if code in NOT_TICKERS or not (known or bracketed):
                         continue  # only a US code we know ("U.N" is no ticker), or one in brackets after a name
@@ -356,7 +357,7 @@ class TickerLinker:
     # -- the component -----------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        links = [m.span() for m in URL_RE.finditer(doc.text)]  # "simplywall.st/stocks/kr/kosdaq-a092460"
+        links = [m.span() for m in URL_RE.finditer(doc_text(doc))]  # "simplywall.st/stocks/kr/kosdaq-a092460"
         explicit = [e for e in self._explicit(doc, []) if not any(a <= e[0] < b for a, b in links)]
         zones = [(a, b) for a, b, *_ in explicit]
         cands = [c for c in self._universe_matches(doc)
@@ -405,12 +406,12 @@ class TickerLinker:
                     chosen.append(prev)
             elif known is not None and b - a <= len(listing.ticker or "") + 16:
                 span = doc.char_span(a, b, alignment_mode="expand")
-                inner = re.search(r"[A-Za-z0-9][\w.\-]*$", doc.text[a:b].strip("() $"))
+                inner = re.search(r"[A-Za-z0-9][\w.\-]*$", doc_text(doc)[a:b].strip("() $"))
                 if inner is not None:
-                    sub = doc.char_span(a + doc.text[a:b].find(inner.group()), a + doc.text[a:b].find(inner.group())
+                    sub = doc.char_span(a + doc_text(doc)[a:b].find(inner.group()), a + doc_text(doc)[a:b].find(inner.group())
                                         + len(inner.group()), alignment_mode="expand")
                     span = sub or span
-                if span is not None and len(span.text) <= len(doc.text[a:b]) + 2:  # not 'KOSDAQ:290090](https://...'
+                if span is not None and len(span.text) <= len(doc_text(doc)[a:b]) + 2:  # not 'KOSDAQ:290090](https://...'
                     chosen.append(_Cand(span.start, span.end, listing, "explicit"))
         chosen = _no_overlaps(chosen)
         # "KKR" after "Kohlberg Kravis Roberts": an upper-case org that is the ticker of a company
@@ -486,7 +487,7 @@ MARKET_MOVE = re.compile(r"\b(?:shares?|stocks?|gain(?:er|ers|ed|s)?|los(?:er|er
 def _market_sentence(doc: Doc, start: int) -> bool:
     """The sentence that opens at ``start`` is about a market move ('... biggest gainer', '... rose 5%')."""
     sent = doc[start].sent if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else doc[start:start + 25]
-    return bool(MARKET_MOVE.search(doc.text[doc[start].idx + len(doc[start]):sent.end_char]))
+    return bool(MARKET_MOVE.search(doc_text(doc)[doc[start].idx + len(doc[start]):sent.end_char]))
 
 
 def _market_subject(doc: Doc, start: int, end: int, listing: Listing, lower: set[str]) -> bool:
@@ -559,9 +560,9 @@ _MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\((?:https?://|/)[^)\s]*\)")
 def _in_headline_link(doc: Doc, start: int) -> bool:
     """The name sits in the text of a Markdown link that is a headline of another story (five words or more)."""
     char = doc[start].idx
-    line_start = doc.text.rfind("\n", 0, char) + 1
-    line_end = doc.text.find("\n", char)
-    line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)]
+    line_start = doc_text(doc).rfind("\n", 0, char) + 1
+    line_end = doc_text(doc).find("\n", char)
+    line = doc_text(doc)[line_start:line_end if line_end >= 0 else len(doc_text(doc))]
     for m in _MD_LINK.finditer(line):
         if m.start(1) <= char - line_start < m.end(1) and len(m.group(1).split()) >= 5:
             return True
@@ -674,7 +675,7 @@ def _described_as_nonprofit(doc: Doc, end: int) -> bool:
     """An apposition right after the name calls it a non-profit body: 'Oceana, an ocean conservation group'."""
     if end >= len(doc) or doc[end].text != ",":
         return False
-    after = doc.text[doc[end].idx:doc[end].idx + 80]
+    after = doc_text(doc)[doc[end].idx:doc[end].idx + 80]
     m = NONPROFIT.match(after)
     return m is not None and not re.search(r"\b(?:company|firm|maker|retailer|lender|bank|insurer|listed)\b",
                                            m.group(0), re.I)
@@ -888,6 +889,6 @@ def _adjacent(doc: Doc, char: int, cands: list[_Cand]) -> _Cand | None:
     best = None
     for c in cands:
         end_char = doc[c.end - 1].idx + len(doc[c.end - 1])
-        if end_char <= char and not doc.text[end_char:char].strip(" \t\n(*["):
+        if end_char <= char and not doc_text(doc)[end_char:char].strip(" \t\n(*["):
             best = c
     return best
