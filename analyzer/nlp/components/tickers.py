@@ -100,6 +100,23 @@ COMPANY_BEFORE = frozenset({"rival", "rivals", "peer", "peers", "maker", "firm",
                             "chipmaker", "conglomerate", "operator", "supplier", "brokerage", "bank"})
 
 
+HEAD = 3  # characters of a name's start kept in TickerLinker._heads
+
+
+def _may_start_name(text: str, a: int, heads: set[str]) -> bool:
+    """Whether a name could start at ``text[a]``: the next characters, normalised as windows are
+    (whitespace runs collapsed, curly quotes straightened, lower-cased), begin like some name."""
+    seg = text[a:a + HEAD + 9].split("\n", 1)[0]
+    if "  " in seg or "\t" in seg:
+        seg = " ".join(seg.split())
+    if not seg.isascii():
+        seg = seg.translate(QUOTES)
+    head = seg.lower()[:HEAD]
+    if len(head) < HEAD:
+        return True
+    return head in heads or head[:1] in heads or head[:2] in heads
+
+
 @Language.factory("newsig_tickers", default_config={"overwrite": False})
 def make_tickers(nlp: Language, name: str, overwrite: bool) -> "TickerLinker":
     """Factory: ``overwrite`` replaces spans already under ``doc.spans["newsig_orgs"]`` instead of keeping them."""
@@ -135,6 +152,9 @@ class TickerLinker:
                 self._folded.setdefault(low.replace(" & ", " and "), listing)  # "Mahindra and Mahindra"
             self._longest = longest + 8
             self._prefixes = NamePrefixes(self.universe.listings)
+            # the first three characters of every name, lower-cased (shorter names whole): a token no
+            # name starts like is passed over without building its windows
+            self._heads = {k[:HEAD] for k in self._folded} | {k.lower()[:HEAD] for k in self._exact}
 
     # -- pieces ------------------------------------------------------------------
 
@@ -195,19 +215,26 @@ class TickerLinker:
         return out
 
     def _name_hits(self, doc: Doc) -> list[tuple[int, int, Listing, bool]]:
-        """(start, end, listing, weak) for every token window whose text is a universe name."""
+        """(start, end, listing, weak) for every token window whose text is a universe name.
+
+        Token offsets are read once into lists (each ``doc[j]`` builds a Python object), and a
+        token whose next characters begin no name starts no window.
+        """
         out = []
         text, n, longest = doc_text(doc), len(doc), self._longest
-        exact, folded = self._exact, self._folded
+        exact, folded, heads = self._exact, self._folded, self._heads
+        starts = [t.idx for t in doc]
+        ends = [a + len(t.text) for a, t in zip(starts, doc)]
+        stops = [t.is_space or "\n" in t.text for t in doc]  # a window never crosses these
         for i in range(n):
-            first = doc[i]
-            if first.is_space or first.is_punct and not first.text[0].isalnum():
+            a = starts[i]
+            if stops[i] or not text[a].isalnum() and doc[i].is_punct:
                 continue
-            a = first.idx
+            if not _may_start_name(text, a, heads):
+                continue
             for j in range(i, n):
-                tok = doc[j]
-                b = tok.idx + len(tok.text)
-                if b - a > longest or tok.is_space or "\n" in tok.text:
+                b = ends[j]
+                if b - a > longest or stops[j]:
                     break
                 window = text[a:b]
                 if "\n" in window:
@@ -224,7 +251,7 @@ class TickerLinker:
                 if listing is not None and (window != window.lower() or listing.name == listing.name.lower()
                                             or j > i and listing.size >= 3):
                     out.append((i, j + 1, listing, False))  # "crypto", "aiming": a word, not Crypto Co or Aiming Inc.
-        return [h for h in out if any(ch.isalpha() for ch in doc[h[0]:h[1]].text)]  # "1933" is a year
+        return [h for h in out if any(ch.isalpha() for ch in text[starts[h[0]]:ends[h[1] - 1]])]  # "1933" is a year
 
     def _shortened_name(self, doc: Doc, start: int, end: int) -> tuple[Listing, int] | None:
         """(listing, new end) when the match and the capitalised words after it are the front of
