@@ -170,7 +170,13 @@ def to_prediction(probs: Sequence[float], labels: Sequence[str] = LABELS) -> Pre
 
 
 class SentimentModel:
-    """A loaded model; :meth:`predict` scores texts in length-sorted batches without gradients."""
+    """A loaded model; :meth:`predict` scores texts in length-sorted batches without gradients.
+
+    The steps of :meth:`logits` are public so :class:`analyzer.sentiment.overlap.ModelRunner` can
+    spread one request's batches over threads and get the very same batches (and so the same
+    scores): :meth:`encode` (token ids), :meth:`plan` (which items go in which batch), :meth:`run`
+    (one batch's logits).
+    """
 
     def __init__(self, net: "torch.nn.ModuleDict", tokenizer: Any, config: dict[str, Any]) -> None:
         self.net = net.eval()
@@ -178,21 +184,71 @@ class SentimentModel:
         self.config = config
         self.labels: tuple[str, ...] = tuple(config.get("labels", LABELS))
         self.max_length: int = int(config.get("max_length", DEFAULT_MAX_LENGTH))
+        self._graph: Any = None  # the network as a TorchScript graph, once :meth:`trace` made it
+
+    def encode(self, texts: Sequence[str], targets: Sequence[str | None] | None = None) -> list[dict[str, list[int]]]:
+        return tokenize(self.tokenizer, texts, targets, self.max_length)
+
+    @staticmethod
+    def plan(items: Sequence[dict[str, list[int]]], batch_size: int = 64) -> list[list[int]]:
+        """Item indices per batch, shortest items first, so a batch pads little."""
+        order = sorted(range(len(items)), key=lambda i: len(items[i]["input_ids"]))
+        step = max(1, batch_size)
+        return [order[start : start + step] for start in range(0, len(order), step)]
+
+    def run(self, items: Sequence[dict[str, list[int]]], idx: Sequence[int]) -> "torch.Tensor":
+        """Logits of ``items[i]`` for ``i in idx``, as one batch."""
+        import torch
+
+        device = next(self.net.parameters()).device
+        batch = {k: v.to(device) for k, v in collate([items[i] for i in idx], self.tokenizer.pad_token_id or 0).items()}
+        with torch.inference_mode():
+            if self._graph is not None:
+                out = self._graph(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
+            else:
+                out = forward(self.net, batch)
+        return out.float().cpu()
+
+    def trace(self) -> bool:
+        """Run the network as a TorchScript graph from now on: the same numbers, but a call holds
+        the GIL only to start and to return, not between its hundreds of tensor ops, so a model
+        thread keeps running while another thread executes Python (spaCy's components). False,
+        and eager as before, where this torch cannot trace it."""
+        if self._graph is not None:
+            return True
+        import warnings
+
+        import torch
+
+        example = collate(self.encode(["Profit fell.", "Shares of Acme rose 5% after the results."], None))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # deprecation and tracer notes: shapes are checked below
+                with torch.inference_mode():
+                    graph = torch.jit.trace(_as_module(self.net), (example["input_ids"], example["attention_mask"],
+                                                                 example["token_type_ids"]), check_trace=False)
+                    probe = collate(self.encode(["Revenue rose.", "Acme said on Monday it would cut 500 jobs.",
+                                                 "Shares fell."], ["Acme", None, None]))
+                    same = torch.equal(graph(probe["input_ids"], probe["attention_mask"], probe["token_type_ids"]),
+                                       forward(self.net, probe))
+        except Exception:  # noqa: BLE001 - a torch without TorchScript: stay eager
+            return False
+        if same:
+            self._graph = graph
+        return same
 
     def logits(self, texts: Sequence[str], targets: Sequence[str | None] | None = None, batch_size: int = 64) -> "torch.Tensor":
         """Raw logits in input order (for ensembling and distillation)."""
         import torch
 
-        items = tokenize(self.tokenizer, texts, targets, self.max_length)
-        order = sorted(range(len(items)), key=lambda i: len(items[i]["input_ids"]))
+        items = self.encode(texts, targets)
         out = torch.zeros(len(items), len(self.labels))
-        device = next(self.net.parameters()).device
-        with torch.inference_mode():
-            for start in range(0, len(order), max(1, batch_size)):
-                idx = order[start : start + batch_size]
-                batch = {k: v.to(device) for k, v in collate([items[i] for i in idx], self.tokenizer.pad_token_id or 0).items()}
-                out[idx] = forward(self.net, batch).float().cpu()
+        for idx in self.plan(items, batch_size):
+            out[idx] = self.run(items, idx)
         return out
+
+    def predictions(self, logits: "torch.Tensor") -> list[Prediction]:
+        return [to_prediction(p, self.labels) for p in logits.softmax(-1).tolist()]
 
     def predict(
         self, texts: Sequence[str], targets: Sequence[str | None] | None = None, batch_size: int = 64
@@ -200,8 +256,24 @@ class SentimentModel:
         """Score each text (for ``targets[i]`` when given): ``predict(["Profit fell."])[0].label == "negative"``."""
         if len(texts) == 0:
             return []
-        probs = self.logits(texts, targets, batch_size).softmax(-1).tolist()
-        return [to_prediction(p, self.labels) for p in probs]
+        return self.predictions(self.logits(texts, targets, batch_size))
+
+
+def _as_module(net: "torch.nn.ModuleDict") -> "torch.nn.Module":
+    """``forward(net, batch)`` as a module taking the three id tensors (what ``torch.jit.trace`` needs)."""
+    import torch
+
+    class Network(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, input_ids: "torch.Tensor", attention_mask: "torch.Tensor",
+                    token_type_ids: "torch.Tensor") -> "torch.Tensor":
+            return forward(self.net, {"input_ids": input_ids, "attention_mask": attention_mask,
+                                      "token_type_ids": token_type_ids})
+
+    return Network()
 
 
 def sha256_file(path: Path) -> str:

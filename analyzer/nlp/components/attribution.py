@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span
 
 from analyzer.nlp.components.names import person_names, resolve_surname, split_name
-from analyzer.nlp.components.ratings import title_phrases, word_set
+from analyzer.nlp.components.ratings import titles_by_first_word, word_set
 
 QUOTE_CHARS = {'"', "“", "”", "``", "''"}
 STOP_PUNCT = {".", "!", "?", ";"}
@@ -85,13 +85,14 @@ def org_name(span: Span) -> tuple[str, str | None]:
 
 def find_title(doc: Doc, start: int, end: int, *, near: str) -> tuple[str, int, int] | None:
     """The longest title phrase in tokens [start, end); the first one (near='start') or last ('end')."""
-    titles = title_phrases()
+    by_first = titles_by_first_word()
+    lowers = [t.lower_ for t in doc[start:end]]
     hits: list[tuple[int, int, str]] = []
     i = start
     while i < end:
-        for words in titles:
+        for words in by_first.get(lowers[i - start], ()):
             k = i + len(words)
-            if k <= end and tuple(t.lower_ for t in doc[i:k]) == words:
+            if k <= end and tuple(lowers[i - start:k - start]) == words:
                 text = doc[i:k].text
                 hits.append((i, k, text if text.isupper() else text.lower()))
                 i = k - 1

@@ -56,6 +56,15 @@ def title_phrases() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted((tuple(t.split()) for t in vocabulary()["titles"]), key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=1)
+def titles_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``title_phrases()`` grouped by their first word, each group still longest first."""
+    groups: dict[str, list[tuple[str, ...]]] = {}
+    for words in title_phrases():
+        groups.setdefault(words[0], []).append(words)
+    return {first: tuple(g) for first, g in groups.items()}
+
+
 @dataclass(frozen=True)
 class RatingChange:
     """What one sentence says about a rating or a price target."""

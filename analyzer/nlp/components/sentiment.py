@@ -40,6 +40,7 @@ SPAN_KEY = "newsig_orgs"
 REF_KEY = "newsig_refs"  # analyzer.nlp.components.references
 SECTOR_KEY = "newsig_sectors"  # sectors are scored as targets too: "buy semiconductors" is positive for them
 MAX_CONTEXT_CHARS = 400  # entity context cropped around the mention beyond this (the model reads ~96 tokens)
+LOOKAHEAD = 2  # groups of docs spaCy may run ahead of the model in ``pipe``
 
 
 def register_extensions() -> None:
@@ -54,7 +55,7 @@ def register_extensions() -> None:
 register_extensions()
 
 
-@Language.factory("newsig_sentiment", default_config={"batch_size": 64, "model_path": None})
+@Language.factory("newsig_sentiment", default_config={"batch_size": 32, "model_path": None})
 def make_sentiment(nlp: Language, name: str, batch_size: int, model_path: str | None) -> "SentimentScorer":
     """Factory: ``model_path`` = a model folder other than the shipped ``models/``."""
     return SentimentScorer(name, batch_size=batch_size, model_path=model_path)
@@ -113,31 +114,32 @@ class SentimentScorer:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        """Score groups of docs, the model on one group while spaCy makes the next.
+        """Score groups of docs, the model on one group while spaCy makes the next ones.
 
-        The model call for group j runs in a background thread (torch releases the GIL)
-        while this thread pulls group j + 1 through the components before this one; the
-        docs of group j are yielded once its scores are set. Same scores as one group at
-        a time: only the model call moves, with the same inputs.
+        A background thread (:class:`~analyzer.sentiment.overlap.ModelRunner`) scores group j
+        while this thread pulls later groups through the components before this one; up to
+        ``LOOKAHEAD`` groups wait for their scores, then this thread scores what is left of the
+        oldest itself. Same inputs and batches as one group at a time, so the same scores.
         """
-        from concurrent.futures import ThreadPoolExecutor
+        from collections import deque
 
-        pending = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsig-sentiment") as pool:
+        from analyzer.sentiment.overlap import ModelRunner
+
+        pending: deque = deque()
+        with ModelRunner(self.model, batch_size=self.batch_size) as runner:
             for chunk in minibatch(docs, size=max(1, batch_size)):
                 asked = self._requests(chunk)
-                future = pool.submit(self._predict, asked)
-                if pending is not None:
-                    yield from self._apply(*pending)
-                pending = (chunk, asked, future)
-            if pending is not None:
-                yield from self._apply(*pending)
+                pending.append((chunk, asked, runner.submit(asked.texts, asked.targets)))
+                while len(pending) > LOOKAHEAD or pending and pending[0][2].done:
+                    yield from self._apply(*pending.popleft())
+            while pending:
+                yield from self._apply(*pending.popleft())
 
     def _predict(self, asked: "_Requests") -> list[Any]:
         return self.model.predict(asked.texts, asked.targets, batch_size=self.batch_size) if asked.texts else []
 
-    def _apply(self, docs: list[Doc], asked: "_Requests", future: Any) -> list[Doc]:
-        self._set(docs, asked, future.result())
+    def _apply(self, docs: list[Doc], asked: "_Requests", job: Any) -> list[Doc]:
+        self._set(docs, asked, job.result())
         return docs
 
     def _score(self, docs: list[Doc]) -> None:
