@@ -155,6 +155,9 @@ class TickerLinker:
             # the first three characters of every name, lower-cased (shorter names whole): a token no
             # name starts like is passed over without building its windows
             self._heads = {k[:HEAD] for k in self._folded} | {k.lower()[:HEAD] for k in self._exact}
+            # and every name's first word, lower-cased: a token followed by a space must be one of them
+            self._first_words = {k.split(" ", 1)[0] for k in self._folded} | \
+                {k.lower().split(" ", 1)[0] for k in self._exact}
 
     # -- pieces ------------------------------------------------------------------
 
@@ -222,16 +225,24 @@ class TickerLinker:
         """
         out = []
         text, n, longest = doc_text(doc), len(doc), self._longest
-        exact, folded, heads = self._exact, self._folded, self._heads
-        starts = [t.idx for t in doc]
-        ends = [a + len(t.text) for a, t in zip(starts, doc)]
-        stops = [t.is_space or "\n" in t.text for t in doc]  # a window never crosses these
+        exact, folded, heads, first_words = self._exact, self._folded, self._heads, self._first_words
+        starts, ends, stops, opens = [], [], [], []
+        for t in doc:
+            a, word = t.idx, t.text
+            starts.append(a)
+            ends.append(a + len(word))
+            stop = t.is_space or "\n" in word  # a window never crosses these
+            stops.append(stop)
+            if stop or not word[0].isalnum() and t.is_punct:
+                opens.append(False)
+            elif t.whitespace_ == " ":  # a whole word: it must be some name's first word
+                opens.append((word if word.isascii() else word.translate(QUOTES)).lower() in first_words)
+            else:
+                opens.append(_may_start_name(text, a, heads))
         for i in range(n):
+            if not opens[i]:
+                continue
             a = starts[i]
-            if stops[i] or not text[a].isalnum() and doc[i].is_punct:
-                continue
-            if not _may_start_name(text, a, heads):
-                continue
             for j in range(i, n):
                 b = ends[j]
                 if b - a > longest or stops[j]:
