@@ -28,13 +28,15 @@ import itertools
 import os
 import resource
 import sys
+import sysconfig
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+if "--child" not in sys.argv:  # a child imports the tree its PYTHONPATH names (--compare runs another checkout)
+    sys.path.insert(0, str(REPO))
 SHARED = Path(os.environ.get("NEWSIG_SHARED", REPO.parent / "shared")) / "data"
 TRANSFORMER = ("newsig_sentiment",)
 
@@ -206,8 +208,10 @@ def child(args) -> None:
         from analyzer.nlp.pipeline import build_nlp
     except ImportError:  # the layout before the subpackages
         from analyzer.pipeline import build_nlp
-    if not args.cluster:
-        build_nlp(sentiment=not args.no_sentiment)  # load outside the timed run (a cluster loads on its workers)
+    if not args.cluster:  # load outside the timed run (a cluster loads on its workers)
+        nlp = build_nlp(sentiment=not args.no_sentiment)
+        if not args.no_sentiment:
+            nlp.get_pipe("newsig_sentiment").model  # the transformer loads lazily on the first doc otherwise
     db = open_db(part.parent / "bench.db")
     t0 = time.perf_counter()
     stats = Ingest(db, batch_size=args.batch_size, sentiment=not args.no_sentiment, **kw).run([part])
@@ -231,7 +235,10 @@ def compare(args) -> None:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--limit", str(args.limit),
                "--batch-size", str(args.batch_size)] + (["--no-sentiment"] if args.no_sentiment else []) \
             + (["--cluster", cluster] if cluster else [])
-        env = {**os.environ, "PYTHONPATH": str(tree)}
+        # -S: site-packages on PYTHONPATH after the tree, but no .pth files run, so this venv's
+        # editable install of the current checkout cannot lend the other tree its modules
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), sysconfig.get_paths()["purelib"]])}
+        cmd = [cmd[0], "-S", *cmd[1:]]
         load0 = os.getloadavg()[0]
         proc = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True)
         if proc.returncode:

@@ -40,7 +40,7 @@ COMPONENTS: list[tuple[str, str]] = [
     ("newsig_sentiment", "analyzer.nlp.components.sentiment"),
 ]
 
-ZONE_ARTICLES = 256  # articles per spaCy memory zone (newsig_sentiment overlaps its model calls within one)
+ZONE_ARTICLES = 1024  # articles per spaCy memory zone (newsig_sentiment overlaps its model calls within one)
 MAX_CHARS = 2_000_000  # spaCy's default nlp.max_length is 1,000,000; we raise it and enforce ours
 
 
