@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
-SWITCH_INTERVAL = 0.001  # seconds; Python's default 5 ms makes a thread wait long for the GIL
+SWITCH_INTERVAL = 0.0002  # seconds; Python's default 5 ms makes a thread wait long for the GIL
 
 
 class Job:
