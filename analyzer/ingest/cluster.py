@@ -42,6 +42,7 @@ from analyzer.records import Article, ArticleResult
 CONNECT_TIMEOUT_S = 5  # an unreachable scheduler is reported after this long
 WORKERS_TIMEOUT_S = 60  # a scheduler with no workers is reported after this long
 IN_FLIGHT_PER_THREAD = 2  # batches queued per worker thread: one running, one ready
+GROUPS_PER_TASK = 4  # docs of a task go through the pipeline in this many groups (see analyze_batch)
 
 
 class ClusterError(NewsigError):
@@ -89,7 +90,10 @@ def analyze_batch(articles: list[Article], sentiment: bool, batch_size: int,
     _check(worker_info(), expect, sentiment, "this worker")
     from analyzer.nlp.pipeline import analyze_articles
 
-    results = list(analyze_articles(articles, sentiment=sentiment, batch_size=batch_size))
+    # a task is one pipeline run: in groups smaller than the task, the model thread scores one
+    # group while spaCy makes the next (one group per task would leave one core idle in turn)
+    group = max(1, -(-len(articles) // GROUPS_PER_TASK))
+    results = list(analyze_articles(articles, sentiment=sentiment, batch_size=group))
     return _address(), results
 
 
