@@ -24,6 +24,18 @@ def parse_published(value: str | date | None) -> date | None:
         return date.fromisoformat(text[:10])
 
 
+def parse_when(value: str | None) -> datetime | None:
+    """An ISO datetime with an offset (a time of day we can place), as ``Doc._.published_at`` holds it;
+    a bare date, or a time without an offset, is None."""
+    if not value or len(str(value)) <= 10:
+        return None
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo is not None else None
+
+
 def set_context(doc: Doc, context: dict) -> Doc:
     doc._.published = parse_published(context.get("published"))
     doc._.published_at = str(context["published"]) if context.get("published") else None  # with its time of day, if any

@@ -140,6 +140,11 @@ def is_base(text: str, start: int) -> bool:
     return bool(BASE_CUE.search(text[max(0, start - 25):start]))
 
 
+def starts_paragraph(doc: Doc, sent: Span) -> bool:
+    """Whether ``sent`` opens a new paragraph: a line break ends the token before it."""
+    return sent.start > 0 and "\n" in doc[sent.start - 1].text_with_ws
+
+
 def _near_story(day: date, pub: date | None) -> bool:
     """Within a month before publication (or a day after it): a date that can be the story's day."""
     return pub is None or pub - timedelta(days=STORY_REACH_DAYS) <= day <= pub + timedelta(days=1)
@@ -206,7 +211,7 @@ class DateResolver:
         current: str | None = None
         default = anchor.isoformat() if anchor else None
         for sent in doc.sents:
-            if sent.start > 0 and "\n" in doc[sent.start - 1].text_with_ws:
+            if starts_paragraph(doc, sent):
                 current = None  # a new paragraph starts a new context
             own = next(
                 (sp._.date for sp in spans

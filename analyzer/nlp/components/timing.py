@@ -33,8 +33,9 @@ from zoneinfo import ZoneInfo
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from analyzer.nlp.components import context  # noqa: F401  (registers Doc._.published_at)
-from analyzer.nlp.components import dates  # noqa: F401  (registers the date extensions this reads)
+# these imports also register Doc._.published_at and the date extensions this reads
+from analyzer.nlp.components.context import parse_when
+from analyzer.nlp.components.dates import starts_paragraph
 from analyzer.records import Move
 from analyzer.resources import data_path
 
@@ -145,10 +146,23 @@ def _owned(matches: list[tuple[int, int, str]], fig: tuple[int, int], figures: l
     return [(s, e, lab) for s, e, lab in matches if all(dist(s, e, fig) <= dist(s, e, f) for f in figures)]
 
 
-def sentence_cues(text: str, fig: tuple[int, int] | None, cues: dict) -> tuple[str | None, str | None, str | None]:
-    """(session, period class, qualifier) the sentence itself states for the figure at ``fig``."""
+def sentence_scan(text: str, cues: dict) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """What :func:`sentence_cues` reads from a sentence whatever the figure: the percentages written in it
+    and its session cue matches (computed once per sentence when it has several moves)."""
+    figures = [m.span() for m in PCT_FIGURE.finditer(text)]
+    found = []
+    for label, rx in cues["session"].items():
+        found.extend((m.start(), m.end(), label) for m in rx.finditer(text))
+    return figures, found
+
+
+def sentence_cues(text: str, fig: tuple[int, int] | None, cues: dict,
+                  scan: tuple[list, list] | None = None) -> tuple[str | None, str | None, str | None]:
+    """(session, period class, qualifier) the sentence itself states for the figure at ``fig``
+    (``scan``: the sentence's :func:`sentence_scan`, computed here when not given)."""
     fig = fig or (0, 0)
-    figures = [m.span() for m in PCT_FIGURE.finditer(text)] or [fig]
+    figures, found = scan if scan is not None else sentence_scan(text, cues)
+    figures = figures or [fig]
     lo, hi = clause_of(text, fig[0])
     qualifier = None
     before = text[lo:fig[0]]
@@ -156,9 +170,6 @@ def sentence_cues(text: str, fig: tuple[int, int] | None, cues: dict) -> tuple[s
         if rx.search(before):
             qualifier = label
             break
-    found = []
-    for label, rx in cues["session"].items():
-        found.extend((m.start(), m.end(), label) for m in rx.finditer(text))
     in_clause = [c for c in _owned(found, fig, figures) if lo <= c[0] < hi]
     session = _nearest(in_clause, fig)
     periods = []
@@ -172,17 +183,6 @@ def sentence_cues(text: str, fig: tuple[int, int] | None, cues: dict) -> tuple[s
 
 
 # ---- time of day ---------------------------------------------------------------------
-
-def parse_when(value: str | None) -> datetime | None:
-    """An ISO datetime with an offset (a time of day we can place); a bare date is None."""
-    if not value or len(str(value)) <= 10:
-        return None
-    try:
-        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo is not None else None
-
 
 def stamp_time(hhmm: str, zone: ZoneInfo, published: datetime | None, day: date | None) -> datetime | None:
     """A wire stamp ('0303', '19:29') as a datetime: the latest such moment not after publication."""
@@ -229,11 +229,13 @@ class MoveTiming:
             return doc
         sents = list(doc.sents)
         paragraph = self._paragraphs(doc, sents)
-        stamps = self._lead_stamps(doc, sents, paragraph)
+        published = parse_when(doc._.published_at)
+        stamps = self._lead_stamps(doc, sents, paragraph, published)
         countries = self._countries(doc)
         default_country = Counter(countries.get(m.ticker) for m in moves if countries.get(m.ticker)).most_common(1)
         default_country = default_country[0][0] if default_country else None
-        published = parse_when(doc._.published_at)
+        scans: dict[int, tuple[list, list]] = {}  # sentence index -> its sentence_scan
+        found_cues: dict[tuple, tuple] = {}  # (sentence index, figure span) -> sentence_cues
         pub_day = doc._.published
         last_session: dict[int, str] = {}
         out = []
@@ -244,7 +246,12 @@ class MoveTiming:
             sent = sents[m.sentence]
             text = sent.text
             fig = figure_span(text, m)
-            session, period, qualifier = sentence_cues(text, fig, self.cues)
+            key = (m.sentence, fig)
+            if key not in found_cues:
+                if m.sentence not in scans:
+                    scans[m.sentence] = sentence_scan(text, self.cues)
+                found_cues[key] = sentence_cues(text, fig, self.cues, scans[m.sentence])
+            session, period, qualifier = found_cues[key]
             day = date.fromisoformat(m.date[:10]) if m.date else pub_day
             country = countries.get(m.ticker) or (_country_of_code(m.ticker) if m.ticker else None) or default_country
             hours = self.cues["markets"].get(country or "")
@@ -274,14 +281,14 @@ class MoveTiming:
     def _paragraphs(doc: Doc, sents: list[Span]) -> list[int]:
         out, n = [], 0
         for s in sents:
-            if s.start > 0 and "\n" in doc[s.start - 1].text_with_ws:
+            if starts_paragraph(doc, s):
                 n += 1
             out.append(n)
         return out
 
-    def _lead_stamps(self, doc: Doc, sents: list[Span], paragraph: list[int]) -> dict[int, datetime]:
+    def _lead_stamps(self, doc: Doc, sents: list[Span], paragraph: list[int],
+                     published: datetime | None) -> dict[int, datetime]:
         """A Market Talk item's leading '0652 GMT - ' covers its paragraphs until the next stamp."""
-        published = parse_when(doc._.published_at)
         out: dict[int, datetime] = {}
         current = None
         for i, s in enumerate(sents):
