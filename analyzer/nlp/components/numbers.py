@@ -18,6 +18,7 @@ text was just talking about. Output: ``Doc._.moves`` and ``Doc._.metrics``
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -110,12 +111,15 @@ class NumberExtractor(OwnerFinder):
         recent_named: Span | None = None  # company or index: what a pronoun ("It opened at ...") may mean
         order: list[tuple] = []
 
-        quantities = find_quantities(doc)
+        starts = [sent.start for sent in sents]
+        by_sentence: list[list[Quantity]] = [[] for _ in sents]  # each sentence's quantities, in text order
+        for q in find_quantities(doc):
+            by_sentence[bisect_right(starts, q.span.start) - 1].append(q)
         for si, sent in enumerate(sents):
             if CROSS_REFERENCE_RE.match(sent.text):
                 continue  # "Also read: X imposes 25% tariffs": another story's headline, not this one's figures or topic
             sent_orgs = orgs.inside(sent.start, sent.end)
-            qs = [q for q in quantities if sent.start <= q.span.start < sent.end]
+            qs = by_sentence[si]
             respectively = respectively_names(sent, sent_orgs, qs)
             metric_list = {} if respectively else respectively_metrics(sent, qs)
             previous: tuple | None = None  # (quantity, kind, name, owners) of the number before, for ranges
@@ -127,7 +131,8 @@ class NumberExtractor(OwnerFinder):
                     _, kind, name, owners = previous  # "$7.70 to $8.10 per share", "10% to 14%": one figure's range
                     direction = 0
                 else:
-                    kind, name, direction = self._classify(q, sent)
+                    subj = self._subject_noun(q)
+                    kind, name, direction = self._classify(q, sent, subj)
                     if id(q) in metric_list:  # "revenue and operating profit rose 20.7% and 140.4%, respectively"
                         kind, name = "metric", metric_list[id(q)]
                     if id(q) in respectively:
@@ -137,7 +142,6 @@ class NumberExtractor(OwnerFinder):
                     elif kind == "move":
                         owners = self._move_owners(q, sent, orgs, recent_company, recent_named)
                         if not owners:
-                            subj = self._subject_noun(q)
                             if subj is not None and subj.pos_ == "NOUN" and q.kind == "pct" and not (
                                     subj.lower_ in STOCK_WORDS or subj.lower_ in PRONOUNS):
                                 kind, name = "metric", f"{noun_phrase(subj)} change"  # "China's price index rose 0.5%"
@@ -176,48 +180,47 @@ class NumberExtractor(OwnerFinder):
                 second: bool = False) -> None:
         """Add one classified quantity to the moves (joined per entity and sentence) or the metrics."""
         ent_name, ticker, listing_cur = entity_key(ent)
-        if True:
-                if kind == "move":
-                    # one record per entity, sentence and stated change: "up 3.5%, on top of a 15% rise in the
-                    # previous session" is two moves of one company; a price joins the first change without one
-                    k = 0
-                    while (ent_name or "", si, k) in moves and (
-                            (q.kind == "pct" and moves[(ent_name or "", si, k)]["change_pct"] is not None)
-                            or (q.kind != "pct" and moves[(ent_name or "", si, k)]["price"] is not None)):
-                        k += 1
-                    if k and (q.kind != "pct" or not second):
-                        return  # a second price, or a figure whose clause has no subject of its own: one move
-                    key = (ent_name or "", si, k)
-                    rec = moves.setdefault(key, {"ticker": ticker, "entity": ent_name, "change_pct": None,
-                                                 "price": None, "currency": None, "date": date,
-                                                 "sentence": si, "text": sent.text.strip()})
-                    if key not in order:
-                        order.append(key)
-                    if q.kind == "pct" and q.unit == "%" and rec["change_pct"] is None:
-                        sign = q.signed or direction or 0
-                        rec["change_pct"] = -q.value if sign < 0 else q.value
-                        rec["direction_known"] = bool(q.signed or direction)
-                    elif q.kind in ("money", "level") and rec["price"] is None:
-                        rec["price"] = q.value
-                        rec["currency"] = q.currency or (listing_cur if q.kind == "money" else None)
-                elif kind == "metric" and name:
-                    if q.kind == "money" and q.currency == "USc" and name.endswith("per share"):
-                        q = Quantity(q.kind, q.value / 100, q.start, q.end, q.span, q.signed, q.unit, "USD", q.extra)
-                    if name in ("ratio", "rate", "share", "margin", "stake") or (ent is not None and name in (ent.text.lower(),)):
-                        prev = next((last_metric[j] for j in range(si, max(-1, si - 4), -1) if j in last_metric), None)
-                        if prev and prev.endswith(name):
-                            name = prev
-                    last_metric[si] = name
-                    sign = q.signed or (direction if name.endswith(" change") else 0) or 1
-                    value = q.value * sign
-                    metrics.append(Metric(ticker, ent_name, name, value, q.unit if q.kind == "pct" else q.currency,
-                                          date, si, sent.text.strip()))
-                elif kind == "metric_inherit":
-                    prev = next((last_metric[j] for j in range(si, max(-1, si - 4), -1) if j in last_metric), None)
-                    if prev:
-                        metrics.append(Metric(ticker, ent_name, prev, q.value * (q.signed or 1),
-                                              q.unit if q.kind == "pct" else q.currency, date, si, sent.text.strip()))
-                        last_metric[si] = prev
+        if kind == "move":
+            # one record per entity, sentence and stated change: "up 3.5%, on top of a 15% rise in the
+            # previous session" is two moves of one company; a price joins the first change without one
+            k = 0
+            while (ent_name or "", si, k) in moves and (
+                    (q.kind == "pct" and moves[(ent_name or "", si, k)]["change_pct"] is not None)
+                    or (q.kind != "pct" and moves[(ent_name or "", si, k)]["price"] is not None)):
+                k += 1
+            if k and (q.kind != "pct" or not second):
+                return  # a second price, or a figure whose clause has no subject of its own: one move
+            key = (ent_name or "", si, k)
+            rec = moves.setdefault(key, {"ticker": ticker, "entity": ent_name, "change_pct": None,
+                                         "price": None, "currency": None, "date": date,
+                                         "sentence": si, "text": sent.text.strip()})
+            if key not in order:
+                order.append(key)
+            if q.kind == "pct" and q.unit == "%" and rec["change_pct"] is None:
+                sign = q.signed or direction or 0
+                rec["change_pct"] = -q.value if sign < 0 else q.value
+                rec["direction_known"] = bool(q.signed or direction)
+            elif q.kind in ("money", "level") and rec["price"] is None:
+                rec["price"] = q.value
+                rec["currency"] = q.currency or (listing_cur if q.kind == "money" else None)
+        elif kind == "metric" and name:
+            if q.kind == "money" and q.currency == "USc" and name.endswith("per share"):
+                q = Quantity(q.kind, q.value / 100, q.start, q.end, q.span, q.signed, q.unit, "USD", q.extra)
+            if name in ("ratio", "rate", "share", "margin", "stake") or (ent is not None and name in (ent.text.lower(),)):
+                prev = next((last_metric[j] for j in range(si, max(-1, si - 4), -1) if j in last_metric), None)
+                if prev and prev.endswith(name):
+                    name = prev
+            last_metric[si] = name
+            sign = q.signed or (direction if name.endswith(" change") else 0) or 1
+            value = q.value * sign
+            metrics.append(Metric(ticker, ent_name, name, value, q.unit if q.kind == "pct" else q.currency,
+                                  date, si, sent.text.strip()))
+        elif kind == "metric_inherit":
+            prev = next((last_metric[j] for j in range(si, max(-1, si - 4), -1) if j in last_metric), None)
+            if prev:
+                metrics.append(Metric(ticker, ent_name, prev, q.value * (q.signed or 1),
+                                      q.unit if q.kind == "pct" else q.currency, date, si, sent.text.strip()))
+                last_metric[si] = prev
 
     @staticmethod
     def _range_end(prev: Quantity, q: Quantity) -> bool:
@@ -234,8 +237,9 @@ class NumberExtractor(OwnerFinder):
         return all(w in ("to", "-", "–", "through", "about", "around") for w in words)
 
 
-    def _classify(self, q: Quantity, sent: Span) -> tuple[str, str | None, int]:
-        """('move' | 'metric' | 'metric_inherit' | 'skip', metric name, direction)."""
+    def _classify(self, q: Quantity, sent: Span, subj_noun: Token | None) -> tuple[str, str | None, int]:
+        """('move' | 'metric' | 'metric_inherit' | 'skip', metric name, direction); ``subj_noun`` is
+        :meth:`_subject_noun` of ``q``."""
         first = q.span[0]
         prev = words_before(sent, q.start, 6)
         prev_words = [t.lower_ for t in prev if not t.is_punct]
@@ -260,7 +264,7 @@ class NumberExtractor(OwnerFinder):
                 and len(prev_words) > 1 and prev_words[1] in POINT_WORDS:
             return "move", None, direction  # "fell 9.53 points, or 0.63 percent, to 1,502.42": the index's change
         if q.kind == "pct" and [w for w in prev_words if w not in APPROX][:1] == ["from"]:
-            subj = self._subject_noun(q)  # "revenue growth slowed from 2.9% to 1.9%": the subject names the figure
+            subj = subj_noun  # "revenue growth slowed from 2.9% to 1.9%": the subject names the figure
             if subj is not None and subj.lower_ in METRIC_NOUNS and subj.pos_ == "NOUN" \
                     and not q.span.start <= subj.i < q.span.end:
                 return "metric", noun_phrase(subj), 0
@@ -268,7 +272,6 @@ class NumberExtractor(OwnerFinder):
         verb0 = governing_verb(first)
         if verb0 is not None and any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb0.children):
             return "skip", None, 0  # "could rise 63%": a forecast, not a stated move
-        subj_noun = self._subject_noun(q)
         if q.kind == "pct" and subj_noun is not None and q.span.start <= subj_noun.i < q.span.end:
             return "skip", None, 0  # "33% rose, 62% fell": shares of a count, not one price
         # an amount per share: "$1.23 a share", "253.44 yen per share" is a per-share figure unless a price verb governs it
