@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyzer.nlp.components.attribution import letters, same_firm  # letters re-exported (tests, callers)
+
 PARTS = ("entities", "moves", "metrics", "views", "sentiment")
 PCT_TOLERANCE = 0.011  # change_pct and metric values: absolute difference
 PRICE_TOLERANCE = 0.005  # prices: relative difference (0.5 %)
@@ -69,11 +71,6 @@ def norm_ticker(ticker: Any) -> str | None:
         return None
     text = _PREFIX.sub("", str(ticker).strip().upper())
     return _SUFFIX.sub("", text) or None
-
-
-def letters(name: Any) -> str:
-    """'J.P. Morgan' -> 'jpmorgan': the letters of a name, lower-case (unicode letters kept)."""
-    return "".join(ch for ch in str(name or "").lower() if ch.isalpha())
 
 
 def _tickers(values: Iterable[Any]) -> set[str]:
@@ -176,20 +173,15 @@ def score_metrics(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> PartScore
     return PartScore("metrics", hits, len(preds), len(golds), recall_only=True, missed=missed)
 
 
-def _same_firm(a: Any, b: Any) -> bool:
-    la, lb = letters(a), letters(b)
-    return bool(la and lb) and (la in lb or lb in la)
-
-
 def _view_key_matches(g: Mapping[str, Any], p: Mapping[str, Any]) -> bool:
     if g.get("analyst"):
         return bool(letters(g["analyst"])) and letters(g["analyst"]) == letters(p.get("analyst"))
-    return _same_firm(g.get("firm"), p.get("firm"))
+    return same_firm(g.get("firm"), p.get("firm"))
 
 
 def _view_credit(g: Mapping[str, Any], p: Mapping[str, Any]) -> float:
     credit = VIEW_NAME_CREDIT
-    if _same_firm(g.get("firm"), p.get("firm")):
+    if same_firm(g.get("firm"), p.get("firm")):
         credit += VIEW_FIRM_CREDIT
     if g.get("stance") is None or g.get("stance") == p.get("stance"):
         credit += VIEW_STANCE_CREDIT

@@ -20,8 +20,8 @@ needs_dev = pytest.mark.skipif(not DEV.is_file(), reason=f"no dev set at {DEV} (
 def module_report():
     if not DEV.is_file():
         pytest.skip(f"no dev set at {DEV} (set NEWSIG_SHARED)")
-    out = subprocess.run([sys.executable, "-m", "analyzer.evaluation", str(DEV), "--no-sentiment", "--limit", "3",
-                          "--json"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    out = subprocess.run([sys.executable, "-m", "analyzer.evaluation", "--gold", str(DEV), "--no-sentiment",
+                          "--limit", "3", "--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -46,7 +46,7 @@ def test_module_entry_scores_three_articles(module_report):
 def test_module_entry_bad_gold_is_one_line_error(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"case": "x", "text": "Acme rose 3%.", "gold": {"moves": [{"ticker": "A"}]}}\n')
-    out = subprocess.run([sys.executable, "-m", "analyzer.evaluation", str(bad)], cwd=REPO,
+    out = subprocess.run([sys.executable, "-m", "analyzer.evaluation", "--gold", str(bad)], cwd=REPO,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [f"Error: Bad gold file: {bad}:1: case 'x': gold.moves[0] needs a change_pct or a price"]

@@ -38,6 +38,25 @@ class Speaker:
     research: bool = False  # the firm is a brokerage / bank / research house (or named so: "X analysts")
     co: tuple["Speaker", ...] = ()  # others named with this one ("analysts Sam Wong and Shujin Chen said")
 
+    def with_firm_of(self, other: "Speaker", **changes) -> "Speaker":
+        """This speaker with ``other``'s firm: its name, ticker, mention (``firm_span``) and research
+        flag; ``changes`` set further fields or override those four."""
+        fields = dict(firm=other.firm, firm_ticker=other.firm_ticker, firm_span=other.firm_span,
+                      research=other.research)
+        fields.update(changes)
+        return replace(self, **fields)
+
+
+def letters(name: object) -> str:
+    """'J.P. Morgan' -> 'jpmorgan': the letters of a name, lower-case (unicode letters kept)."""
+    return "".join(ch for ch in str(name or "").lower() if ch.isalpha())
+
+
+def same_firm(a: object, b: object) -> bool:
+    """"Melius" and "Melius Research", "Citi" and "Citigroup": one name's letters contain the other's."""
+    x, y = letters(a), letters(b)
+    return bool(x and y) and (x in y or y in x)
+
 
 @functools.lru_cache(maxsize=8)
 def paragraph_break(text: str) -> re.Pattern:
@@ -177,8 +196,7 @@ class SpeakerFinder:
                     continue
                 found = self._profile_at(other, full, other.sent.end)
                 if speaker.title and found.firm:  # "investor Bill Ackman" ... "Ackman is founder of Pershing Square"
-                    return replace(speaker, firm=found.firm, firm_ticker=found.firm_ticker, firm_span=found.firm_span,
-                                   research=found.research)
+                    return speaker.with_firm_of(found)
                 if not speaker.title and (found.title or found.firm):
                     return found
         finally:
@@ -254,8 +272,8 @@ class SpeakerFinder:
         if known and not (speaker.title or speaker.firm):
             return known
         if known and known.firm and not speaker.firm:
-            return replace(speaker, firm=known.firm, firm_ticker=known.firm_ticker, research=known.research,
-                           role=speaker.role or known.role)
+            # the firm's mention stays this speaker's own (the profile's mention lies elsewhere in the text)
+            return speaker.with_firm_of(known, firm_span=speaker.firm_span, role=speaker.role or known.role)
         if speaker.title or speaker.firm:
             self.profiles.setdefault(full, speaker)
         return speaker
@@ -273,7 +291,7 @@ class SpeakerFinder:
             return Speaker(name, title, role=role if role != "executive" else "official")
         firm_name, ticker = org_name(firm)
         written = re.sub(r"['’]s?$", "", firm.text) if firm.label_ == "FIRM" and ticker is None else firm_name
-        if _letters(written) not in _letters(firm_name):  # "Saxo Markets" (an alias of Saxo Bank): as written
+        if letters(written) not in letters(firm_name):  # "Saxo Markets" (an alias of Saxo Bank): as written
             firm_name = written
         return Speaker(name, title, firm_name, ticker, (firm.start, firm.end), role=role, research=research)
 
@@ -410,10 +428,6 @@ def _research_name(firm: Span) -> bool:
     """An unlisted firm named as a research or investment house ("Commerzbank Research", "Capital Economics")."""
     words = [t.lower_ for t in firm if not t.is_punct]
     return any(tuple(words[-len(w.split()):]) == tuple(w.split()) for w in word_set("research_firm_words"))
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower())
 
 
 def _possessive(tok) -> bool:

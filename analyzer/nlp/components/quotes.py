@@ -263,8 +263,7 @@ class QuoteExtractor:
         for n, f in group[1:]:
             sp = finder.profile(n, f, end)
             if not sp.firm and first.firm:
-                sp = replace(sp, firm=first.firm, firm_ticker=first.firm_ticker, firm_span=first.firm_span,
-                             research=first.research)
+                sp = sp.with_firm_of(first)
             others.append(replace(sp, title=sp.title or first.title, role=sp.role or first.role))
         return replace(first, co=tuple(others))
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from analyzer.nlp.components.attribution import Speaker
+from analyzer.nlp.components.attribution import Speaker, same_firm
 from analyzer.nlp.components.ratings import RatingChange, combine
 
 STORY = re.compile(r"(?m)^[ \t]*(?:\d{3,4}\s+)?(?:GMT|UTC|ET|EST|EDT|KST|JST|HKT|SGT|BST|CET)\s*[-—–]{1,2}")
@@ -36,16 +36,6 @@ class Draft:
     @property
     def analyst(self) -> str | None:
         return self.speaker.name if self.speaker else None
-
-
-def _letters(name: str | None) -> str:
-    return re.sub(r"[^a-z]", "", (name or "").lower())
-
-
-def same_firm(a: str | None, b: str | None) -> bool:
-    """"Melius" and "Melius Research", "Citi" and "Citigroup": one name's letters contain the other's."""
-    x, y = _letters(a), _letters(b)
-    return bool(x and y) and (x in y or y in x)
 
 
 def is_view(d: Draft) -> bool:
@@ -72,8 +62,7 @@ def _absorb(into: Draft, d: Draft) -> None:
     sp, other = into.speaker, d.speaker
     if sp is not None and other is not None:
         if not sp.firm and other.firm:
-            sp = replace(sp, firm=other.firm, firm_ticker=other.firm_ticker, firm_span=other.firm_span,
-                         research=sp.research or other.research)
+            sp = sp.with_firm_of(other, research=sp.research or other.research)
         if not sp.title and other.title and other.name:
             sp = replace(sp, title=other.title)
         if sp.role != "analyst" and other.role == "analyst":
@@ -156,8 +145,7 @@ def listed_views(drafts: list[Draft]) -> list[Draft]:
         d.speaker = replace(sp, co=())
         for other in sp.co:
             if not other.firm and sp.firm:
-                other = replace(other, firm=sp.firm, firm_ticker=sp.firm_ticker, firm_span=sp.firm_span,
-                                research=sp.research, role=other.role or sp.role)
+                other = other.with_firm_of(sp, role=other.role or sp.role)
             if not any(o.analyst == other.name for o in drafts):
                 out.append(replace(d, speaker=other, parts=list(d.parts)))
     return out
