@@ -14,7 +14,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from analyzer.nlp.components.tickers import bare_name, org_key
+from analyzer.nlp.components.tickers import CORP_SUFFIXES, bare_name, org_key
 from analyzer.records import Article, ArticleResult, Entity, Event, Mention, Sector, Sentence, View
 
 ROLE_SUBJECT, ROLE_SOURCE, ROLE_MENTIONED = "subject", "source", "mentioned"
@@ -37,11 +37,15 @@ def _label(pred: Any) -> str | None:
     return None if pred is None else str(pred.label)
 
 
-def entity_groups(doc: Doc) -> "OrderedDict[str, list[Span]]":
+def _sorted_orgs(doc: Doc) -> list[Span]:
+    return sorted(doc.spans.get("newsig_orgs", []), key=lambda s: s.start)
+
+
+def entity_groups(doc: Doc, orgs: list[Span] | None = None) -> "OrderedDict[str, list[Span]]":
     """Mentions grouped per distinct organisation, in order of first mention."""
     groups: "OrderedDict[str, list[Span]]" = OrderedDict()
     surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
-    for span in sorted(doc.spans.get("newsig_orgs", []), key=lambda s: s.start):
+    for span in _sorted_orgs(doc) if orgs is None else orgs:
         if _ext(span, "listing") is None and len(span) == 1 and span[0].lower_ in surnames:
             continue  # "Ermotti said": a person the tagger took for an organisation
         groups.setdefault(org_key(span), []).append(span)
@@ -75,7 +79,10 @@ def _merge_short_names(groups: "OrderedDict[str, list[Span]]") -> "OrderedDict[s
     return groups
 
 
-LEGAL_SUFFIX = re.compile(r"[,\s]+(?:co|corp|corporation|inc|ltd|plc|ag|se|sa|nv|llc|group|holdings?|company)\.?$", re.I)
+# A legal suffix (tickers.CORP_SUFFIXES) or company word at the end of a name, stripped to find it in a headline.
+_NAME_ENDS = {s.rstrip(".") for s in CORP_SUFFIXES} | {"group", "holding", "holdings", "company"}
+LEGAL_SUFFIX = re.compile(
+    r"[,\s]+(?:" + "|".join(re.escape(w) for w in sorted(_NAME_ENDS, key=lambda w: (-len(w), w))) + r")\.?$", re.I)
 
 
 def in_title(spans: list[Span], title: str | None) -> bool:
@@ -245,6 +252,46 @@ def entity_roles(doc: Doc, groups: "OrderedDict[str, list[Span]]", title: str | 
             for key, spans in groups.items()}
 
 
+ENTITY_CACHE = "newsig_entity_roles"  # doc.user_data key of :func:`entities_and_roles`' cache
+
+
+def _entity_inputs(doc: Doc, orgs: list[Span], title: str | None, meta_tickers: Iterable[str]) -> tuple:
+    """Everything :func:`entity_groups` and :func:`entity_roles` read, as plain values: a Doc whose
+    names, people, facts, headline or tickers changed since the cache was written misses it."""
+    listings = [_ext(s, "listing") for s in orgs]
+    facts = list(_ext(doc, "moves") or []) + list(_ext(doc, "metrics") or [])
+    views = list(_ext(doc, "views") or [])
+    return (
+        title, tuple(meta_tickers),
+        tuple((s.start, s.end, s.label_, None if li is None else (li.name, li.ticker, li.exchange, li.kind))
+              for s, li in zip(orgs, listings)),
+        tuple((e.start, e.end) for e in doc.ents if e.label_ == "PERSON"),
+        tuple((m.ticker, m.entity) for m in facts),
+        tuple((v.analyst, getattr(v, "role", "analyst"), v.firm, v.firm_ticker, tuple(v.target_tickers))
+              for v in views),
+    )
+
+
+def entities_and_roles(doc: Doc, title: str | None, meta_tickers: Iterable[str]
+                       ) -> tuple["OrderedDict[str, list[Span]]", dict[str, str]]:
+    """:func:`entity_groups` and their :func:`entity_roles`, computed once per Doc: the sentiment
+    component (which scores only subjects) and :func:`doc_to_result` both read them. Cached in
+    ``doc.user_data`` as plain values (indices of the sorted name spans, not Spans), keyed by every input, so a Doc
+    that changed after the first call is computed afresh."""
+    orgs = _sorted_orgs(doc)
+    inputs = _entity_inputs(doc, orgs, title, meta_tickers)
+    cached = doc.user_data.get(ENTITY_CACHE)
+    if cached is not None and cached[0] == inputs:
+        groups = OrderedDict((key, [orgs[i] for i in at]) for key, at in cached[1])
+        return groups, dict(cached[2])
+    groups = entity_groups(doc, orgs)
+    roles = entity_roles(doc, groups, title, meta_tickers) if groups else {}
+    index = {id(s): i for i, s in enumerate(orgs)}  # the groups hold these very Span objects
+    doc.user_data[ENTITY_CACHE] = (inputs, [(key, [index[id(s)] for s in spans]) for key, spans in groups.items()],
+                                   dict(roles))
+    return groups, roles
+
+
 def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
     """All records of one analysed article. Views arrive scored: by the sentiment component when
     the pipeline has it, else by the quotes component's interim rule."""
@@ -259,8 +306,7 @@ def doc_to_result(doc: Doc, article: Article) -> ArticleResult:
     ]
     tickers_with_facts = {m.ticker for m in moves + metrics if m.ticker}
     names_with_facts = {m.entity for m in moves + metrics if m.entity}
-    groups = entity_groups(doc)
-    roles = entity_roles(doc, groups, article.title, article.tickers)
+    groups, roles = entities_and_roles(doc, article.title, article.tickers)
     max_mentions = max((len(v) for v in groups.values()), default=1)
     moves_of: dict[str, list[Any]] = {}
     for m in moves:

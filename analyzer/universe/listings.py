@@ -361,7 +361,16 @@ EXCHANGES = {"KRX": "KRX", "KSE": "KOSPI", "KOSPI": "KOSPI", "KOSDAQ": "KOSDAQ",
              "AMS": "Euronext Amsterdam", "TSE": "TSE", "TYO": "TSE", "SIX": "SIX", "BME": "BME", "OTC": "OTC",
              "OTCMKTS": "OTC", "TSX": "TSX", "TSXV": "TSXV", "TSX-V": "TSXV", "ASX": "ASX", "HKEX": "HKEX",
              "HKG": "HKEX", "SEHK": "HKEX", "NSE": "NSE", "BSE": "BSE", "SGX": "SGX", "SSE": "SSE", "SZSE": "SZSE",
-             "TWSE": "TWSE", "JSE": "JSE", "NZX": "NZX"}
+             "TWSE": "TWSE", "JSE": "JSE", "NZX": "NZX", "NYSE ARCA": "NYSE ARCA"}
+# How news writes some of those names besides the upper-case keys ("Nasdaq: AAPL", "NYSE American: X").
+EXCHANGE_SPELLINGS = ("Nasdaq", "Kospi", "Kosdaq", "Xetra", "NYSE American", "NYSE Arca")
+# Canonical exchange -> Yahoo (and Reuters) market suffix: "TSX" -> "TO" as in "SHOP.TO". The one table of these
+# letters: tickers.py reads its "(HSE.TO)" pattern from it.
+YAHOO_SUFFIXES = {"XETRA": "DE", "FWB": "F", "LSE": "L", "Euronext Paris": "PA", "Euronext Amsterdam": "AS",
+                  "Euronext Brussels": "BR", "Borsa Italiana": "MI", "Nasdaq Stockholm": "ST",
+                  "Nasdaq Helsinki": "HE", "TSE": "T", "SIX": "SW", "BME": "MC", "TSX": "TO", "TSXV": "V",
+                  "ASX": "AX", "HKEX": "HK", "NSE": "NS", "BSE": "BO", "SGX": "SI", "SSE": "SS", "SZSE": "SZ",
+                  "TWSE": "TW", "JSE": "JO", "NZX": "NZ"}
 
 
 def normalise_exchange(name: str) -> str:
@@ -379,10 +388,7 @@ def yahoo_symbol(ticker: str, exchange: str | None) -> str | None:
         return f"{ticker}.KQ"
     if ex in (None, "NASDAQ", "NYSE", "NYSE AMERICAN", "NYSE ARCA") and not ticker.isdigit():
         return ticker.replace(".", "-")
-    suffix = {"XETRA": "DE", "FWB": "F", "LSE": "L", "Euronext Paris": "PA", "Euronext Amsterdam": "AS",
-              "TSE": "T", "SIX": "SW", "BME": "MC", "TSX": "TO", "TSXV": "V", "ASX": "AX", "HKEX": "HK",
-              "NSE": "NS", "BSE": "BO", "SGX": "SI", "SSE": "SS", "SZSE": "SZ", "TWSE": "TW", "JSE": "JO",
-              "NZX": "NZ"}.get(ex or "")
+    suffix = YAHOO_SUFFIXES.get(ex or "")
     if ex == "HKEX" and ticker.isdigit():
         ticker = ticker.zfill(4)
     return f"{ticker}.{suffix}" if suffix else None

@@ -25,6 +25,7 @@ from analyzer.nlp.components.number_syntax import (
     words_before,
 )
 from analyzer.nlp.components.quantities import Quantity
+from analyzer.nlp.components.tickers import CORP_SUFFIXES
 
 STOCK_WORDS = set(WORDS["stock_words"])
 PRONOUNS = {"it", "they", "its", "their"}
@@ -35,8 +36,10 @@ MACRO = set(WORDS["macro_metric_words"])
 DEFINITE = {"the", "this", "its", "their", "that"}
 METRIC_REACH = 10  # tokens: a metric with no name in its own phrase belongs to a name this close before it
 CODE_RE = re.compile(r"^\.?[A-Z0-9]{2,}(?:\.[A-Z]{1,2})?$")  # ".SPX", "MCO.N": a written instrument code
-CORPORATE_SUFFIXES = {"co", "corp", "inc", "ltd", "plc", "ag", "sa", "nv", "se", "holdings", "group", "limited",
-                      "corporation", "company", "bancorp", "technologies", "industries"}
+# Words that end a company's name and a parse may leave outside the name span ("Alphabet Inc"): the legal
+# suffixes (tickers.CORP_SUFFIXES, without their dots) and the company words that close names ("Holdings").
+NAME_END_WORDS = frozenset({s.rstrip(".") for s in CORP_SUFFIXES}
+                           | {"limited", "company", "holdings", "group", "bancorp", "technologies", "industries"})
 COUNTERPARTY_PREPS = {"to", "with", "by", "against"}
 PLACE_TIME_ENTS = {"GPE", "LOC", "DATE", "TIME", "NORP", "EVENT", "FAC"}  # "a 3% gain in Tokyo", "in February"
 SAME_INDEX = INDEX_NOUNS | {"market", "stock", "stocks", "equity", "share", "blue-chip"}
@@ -229,7 +232,7 @@ class OwnerFinder:
             return not any(c.dep_ in ("compound", "nmod") and c.pos_ == "NOUN" and c.lower_ not in SAME_INDEX
                            and orgs.covering(c) is None for c in subj.children)
         if subj.pos_ == "PROPN":  # "Alphabet Inc": a suffix the name span left out
-            return low.rstrip(".") in CORPORATE_SUFFIXES or not any(
+            return low.rstrip(".") in NAME_END_WORDS or not any(
                 c.dep_ == "poss" and orgs.covering(c) is not None for c in subj.children)
         return not any(c.dep_ in ("poss", "compound", "nmod") and orgs.covering(c) is not None for c in subj.children)
 

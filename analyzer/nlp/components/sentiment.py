@@ -252,15 +252,12 @@ def _views(doc: Doc) -> list[Any]:
 def _subject_spans(doc: Doc) -> set[tuple[int, int]]:
     """(start, end) of the organisation mentions whose entity will be a subject: only a subject's
     sentiment is read (``extract.doc_to_result``), so other mentions are not scored. Roles come
-    from ``extract.entity_roles``, the same function the records use."""
-    from analyzer.nlp.extract import entity_groups, entity_roles
+    from ``extract.entities_and_roles``, computed once per Doc and read again by the records."""
+    from analyzer.nlp.extract import entities_and_roles
 
-    groups = entity_groups(doc)
-    if not groups:
-        return set()
     title = doc._.title if Doc.has_extension("title") else None
     meta = (doc._.meta_tickers or ()) if Doc.has_extension("meta_tickers") else ()
-    roles = entity_roles(doc, groups, title, meta)
+    groups, roles = entities_and_roles(doc, title, meta)
     return {(s.start, s.end) for key, spans in groups.items() if roles[key] == "subject" for s in spans}
 
 

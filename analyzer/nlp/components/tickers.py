@@ -30,24 +30,21 @@ from spacy.tokens import Doc, Span
 from analyzer.nlp.components.context import doc_text
 from analyzer.nlp.components.press import credits_to_press, publisher_after
 from analyzer.universe.listings import (
-    GROUP_DEFAULTS, NOT_TICKERS, Listing, Universe, case_sensitive, common_words, is_common, load_universe, no_gc,
-    normalise_exchange, yahoo_symbol,
+    EXCHANGE_SPELLINGS, EXCHANGES, GROUP_DEFAULTS, NOT_TICKERS, YAHOO_SUFFIXES, Listing, Universe, case_sensitive,
+    common_words, is_common, load_universe, no_gc, normalise_exchange, yahoo_symbol,
 )
 
 SPAN_KEY = "newsig_orgs"
 LABELS = {"company": "COMPANY", "index": "INDEX", "firm": "FIRM"}
-# Tokens that may follow a name and still belong to the mention ("Intel Corp").
+# Legal-form suffixes: tokens that may follow a name and still belong to the mention ("Intel Corp"). The one list
+# of them: owners.py and extract.py build their name-ending words from it.
 CORP_SUFFIXES = frozenset({"corp", "corp.", "corporation", "inc", "inc.", "co", "co.", "ltd", "ltd.", "plc",
                            "ag", "se", "sa", "nv", "n.v.", "s.a.", "llc", "oyj", "asa", "kgaa"})
-_EXCH = (r"NASDAQ|Nasdaq|NYSE\s?American|NYSE\s?Arca|NYSE|AMEX|KRX|KOSPI|Kospi|KOSDAQ|Kosdaq|KSE|XETRA|Xetra|"
-         r"ETR|FWB|FRA|LSE|LON|EPA|AMS|TSE|TYO|SIX|BME|TSXV|TSX-V|TSX|ASX|HKEX|HKG|SEHK|NSE|BSE|SGX|SSE|SZSE|TWSE|"
-         r"JSE|NZX|OTC|OTCMKTS")
-# Yahoo / Reuters market suffixes (the same letters in both) -> exchange
-MARKET_SUFFIXES = {"TO": "TSX", "V": "TSXV", "HK": "HKEX", "AX": "ASX", "SI": "SGX", "SS": "SSE", "SZ": "SZSE",
-                   "T": "TSE", "L": "LSE", "PA": "Euronext Paris", "DE": "XETRA", "AS": "Euronext Amsterdam",
-                   "MI": "Borsa Italiana", "MC": "BME", "SW": "SIX", "ST": "Nasdaq Stockholm",
-                   "HE": "Nasdaq Helsinki", "BR": "Euronext Brussels", "F": "FWB", "TW": "TWSE", "NS": "NSE",
-                   "BO": "BSE"}
+# Exchange names written before a code ("NYSE: X", "(TSX-V: ABC)"), longest first; from listings.EXCHANGES.
+_EXCH = "|".join(re.escape(name).replace(r"\ ", r"\s?")
+                 for name in sorted({*EXCHANGES, *EXCHANGE_SPELLINGS}, key=lambda n: (-len(n), n)))
+# Yahoo / Reuters market suffix (the same letters in both) -> exchange
+MARKET_SUFFIXES = {sfx: exchange for exchange, sfx in YAHOO_SUFFIXES.items()}
 US_EXCHANGES = frozenset({"NASDAQ", "NYSE", "NYSE AMERICAN", "NYSE ARCA"})
 TIME_ZONES = frozenset({"GMT", "UTC", "ET", "EST", "EDT", "KST", "JST", "HKT", "SGT", "BST", "CET"})
 WIRE_TAGS = frozenset({"LEAD", "UPDATE", "REFILE", "RPT", "CORRECTED", "CORRECTION", "WRAPUP", "FACTBOX",
@@ -719,6 +716,13 @@ def _described_as_nonprofit(doc: Doc, end: int) -> bool:
                                            m.group(0), re.I)
 
 
+# Legal suffixes that, a few capitalised words after a name, end another organisation's name ("Frontline
+# Securities Limited"). Deliberately not all of CORP_SUFFIXES: "Co" (and the rarer SE/NV/Oyj/ASA/KGaA) more often
+# ends the same company's full name ("Honda Motor Co"), so they do not make the words another body.
+OTHER_BODY_ENDINGS = frozenset({"limited", "ltd", "ltd.", "plc", "inc", "inc.", "corp", "corp.", "s.a.", "sa", "ag",
+                                "bhd", "llc", "corporation", "company"})
+
+
 def _another_body(doc: Doc, end: int) -> bool:
     """The name goes on with capitalised words into another organisation's name: one that ends in its
     own corporate suffix ('Frontline Securities Limited', 'Acme Mexico S.A.') or an institution
@@ -731,8 +735,7 @@ def _another_body(doc: Doc, end: int) -> bool:
         return True
     for j in range(end + 1, min(end + 4, len(doc))):
         tok = doc[j]
-        if tok.lower_ in ("limited", "ltd", "ltd.", "plc", "inc", "inc.", "corp", "corp.", "s.a.", "sa", "ag", "bhd",
-                          "llc", "corporation", "company"):
+        if tok.lower_ in OTHER_BODY_ENDINGS:
             return True
         if not (tok.is_alpha and tok.text[:1].isupper()) and tok.lower_ not in ("de", "&", "of"):
             return False
