@@ -44,12 +44,6 @@ class Job:
         self._changed = threading.Condition(self._lock)
 
     @property
-    def claimed(self) -> bool:
-        """Every batch has been taken by a thread (some may still be running)."""
-        with self._lock:
-            return self._next >= len(self.batches) or self._error is not None
-
-    @property
     def done(self) -> bool:
         with self._lock:
             return (self._next >= len(self.batches) or self._error is not None) and not self._running

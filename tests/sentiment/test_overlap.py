@@ -8,6 +8,7 @@ import pytest
 import spacy
 import torch
 
+import analyzer.nlp.components.sentiment  # noqa: F401  (registers newsig_sentiment)
 from analyzer.sentiment import load_model
 from analyzer.sentiment.model import load_from
 from analyzer.sentiment.overlap import ModelRunner

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
+from analyzer.nlp.components.context import doc_text
 from analyzer.nlp.components.names import person_names, resolve_surname, split_name
 from analyzer.nlp.components.ratings import titles_by_first_word, word_set
 
@@ -128,7 +129,7 @@ class SpeakerFinder:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        self.text = doc_text(doc)
         self.token_starts = [t.idx for t in doc]
         linked = list(doc.spans["newsig_orgs"]) if "newsig_orgs" in doc.spans else []
         self.names = person_names(doc, [o for o in linked if o.label_ != "ORG"])  # ORG: an unlinked NER guess
